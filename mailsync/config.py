@@ -1,0 +1,435 @@
+"""TOML configuration -> validated settings (DESIGN "Config" and "Details settled").
+
+``load_config(path)`` reads the file, merges an optional profile file and validates everything with
+pydantic models that forbid unknown keys. Every problem becomes one ``ConfigError`` line naming the file,
+the key and the fix (exit code 78). Passwords are fetched on demand (``ServerSettings.password()``), never
+stored on the settings object, never logged.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import stat
+import subprocess
+import sys
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ConfigError
+from .types import CheckerTuning, ContactInfo, ListEntry, Referral
+
+APP_NAME = "gracebox"
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+FLAG_CODES = ("RF1", "RF2", "RF3", "RF4", "RF5", "RF6", "RF7")
+
+
+def default_config_path() -> Path:
+    """Return the platform's config path for Gracebox (``platformdirs``), e.g. ~/.config/gracebox/config.toml."""
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME) / "config.toml"
+
+
+def default_data_dir() -> Path:
+    """Return the platform's user data directory for Gracebox (database, demo outbox)."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME)
+
+
+def expand(p: str | os.PathLike[str]) -> Path:
+    """Expand ``~`` and environment variables in a path."""
+    return Path(os.path.expandvars(os.path.expanduser(str(p))))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ServerSettings(_Strict):
+    """Connection settings shared by ``[imap]`` and ``[smtp]``."""
+
+    host: str
+    """Server host name."""
+    port: int | None = None
+    """TCP port; default from ``security`` (IMAP 993/143, SMTP 465/587)."""
+    security: Literal["tls", "starttls", "plain"] = "tls"
+    """tls (implicit), starttls, or plain (only to 127.0.0.1 / localhost)."""
+    username: str | None = None
+    """Login name; defaults to ``[identity] email``."""
+    password: str | None = Field(default=None, repr=False)
+    """The password itself (discouraged: prefer password_command)."""
+    password_command: list[str] | str | None = None
+    """argv list (or a string split like a shell would, never run by one) that prints the password."""
+    ca_file: str | None = None
+    """Extra CA certificate (PEM) to trust, e.g. a self-signed server's; checks stay on."""
+    timeout: float = 30.0
+    """Seconds for every socket operation."""
+
+    @field_validator("timeout")
+    @classmethod
+    def _positive(cls, v: float) -> float:
+        if v <= 0:
+            raise ValueError("must be a positive number of seconds")
+        return v
+
+    def argv(self) -> list[str] | None:
+        """Return ``password_command`` as an argv list, or None."""
+        if self.password_command is None:
+            return None
+        if isinstance(self.password_command, str):
+            return shlex.split(self.password_command)
+        return list(self.password_command)
+
+    def password_value(self, section: str) -> str:
+        """Return the password: run ``password_command`` (no shell) or return ``password``.
+
+        Raises ConfigError (naming ``[section] password_command`` and its exit status, never its output)
+        when the command can't be run or fails, or when no password source is configured.
+        """
+        argv = self.argv()
+        if argv:
+            try:
+                out = subprocess.run(argv, capture_output=True, timeout=60, check=False)
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                raise ConfigError(
+                    f"[{section}] password_command: cannot run {argv[0]!r} ({type(exc).__name__}); "
+                    "fix the command or use an absolute path"
+                ) from None
+            if out.returncode != 0:
+                raise ConfigError(
+                    f"[{section}] password_command: {argv[0]!r} exited with status {out.returncode}; "
+                    "run it by hand to check it prints the password"
+                )
+            return out.stdout.decode("utf-8", "replace").splitlines()[0] if out.stdout.strip() else ""
+        if self.password is not None:
+            return self.password
+        raise ConfigError(f"[{section}]: no password source; set password_command (or password)")
+
+
+class ImapSettings(ServerSettings):
+    """The ``[imap]`` table."""
+
+    requests_folder: str = "INBOX"
+    """The IMAP folder where networking requests are filed."""
+    sent_folder: str | None = None
+    """The Sent folder; default: the folder with SPECIAL-USE \\Sent, else "Sent"."""
+
+    def effective_port(self) -> int:
+        """Return the port, defaulting by ``security`` (993 tls, 143 starttls/plain)."""
+        return self.port or (993 if self.security == "tls" else 143)
+
+
+class SmtpSettings(ServerSettings):
+    """The ``[smtp]`` table."""
+
+    def effective_port(self) -> int:
+        """Return the port, defaulting by ``security`` (465 tls, 587 starttls, 25 plain)."""
+        return self.port or {"tls": 465, "starttls": 587, "plain": 25}[self.security]
+
+
+class IdentitySettings(_Strict):
+    """The ``[identity]`` table: who the replies come from."""
+
+    name: str | None = None
+    email: str | None = None
+    signature: str | None = None
+    role: str | None = None
+
+
+class Organization(_Strict):
+    """A professional organization to point people to (Scenario 1)."""
+
+    name: str
+    url: str | None = None
+
+
+class Article(_Strict):
+    """An article to share (Scenario 1)."""
+
+    title: str
+    url: str | None = None
+
+
+class WatchEntry(_Strict):
+    """One ``network_warnings`` (RF4) or ``reputation_watch`` (RF2) entry."""
+
+    pattern: str
+    reason: str = ""
+    reported_by: str | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern(cls, v: str) -> str:
+        v = v.strip().lower()
+        if "@" not in v or v.endswith("@"):
+            raise ValueError('must be a full address or "*@domain"')
+        return v
+
+
+class ContactEntry(_Strict):
+    """One ``[[profile.contacts]]`` entry."""
+
+    address: str
+    name: str | None = None
+    experience: Literal["positive", "neutral", "negative"] = "neutral"
+    note: str | None = None
+
+
+class ReferralEntry(_Strict):
+    """One ``[[profile.referrals]]`` entry: someone to introduce requesters to (RF7)."""
+
+    name: str
+    address: str
+    topics: list[str] = []
+
+
+class ProfileSettings(_Strict):
+    """What the checker and templates know about the user (``[profile]``, or its ``file``)."""
+
+    name: str | None = None
+    email: str | None = None
+    role: str | None = None
+    expertise: list[str] = []
+    monthly_capacity: int | None = None
+    weekly_limit: int | None = None
+    on_break_until: date | None = None
+    organization: Organization | None = None
+    event: str | None = None
+    articles: list[Article] = []
+    network_warnings: list[WatchEntry] = []
+    reputation_watch: list[WatchEntry] = []
+    contacts: list[ContactEntry] = []
+    referrals: list[ReferralEntry] = []
+    file: str | None = None
+
+
+class StorageSettings(_Strict):
+    """``[storage]``: where the database lives."""
+
+    database_url: str | None = None
+    """Any SQLAlchemy URL; default sqlite in the platform's data dir. ``~`` is expanded."""
+
+
+class TemplateSettings(_Strict):
+    """``[templates]``: a folder whose files override the shipped templates."""
+
+    dir: str | None = None
+
+
+class UiSettings(_Strict):
+    """``[ui]``: TUI behaviour."""
+
+    sync_interval: float = 5.0
+    """Minutes between background syncs while the TUI is open (0 disables)."""
+
+
+class CheckerSettings(_Strict):
+    """``[checker]``: tuning of the red-flag rules."""
+
+    phrases: dict[str, list[str]] = {}
+    """Extra phrases per flag code, e.g. RF1 = ["our platform"]."""
+    weights: dict[str, float] = {}
+    """Weight per rule id (0 disables the rule)."""
+    thresholds: dict[str, float] = {}
+    """Points a flag needs to fire, per flag code."""
+
+    @field_validator("phrases", "thresholds")
+    @classmethod
+    def _codes(cls, v: dict[str, Any]) -> dict[str, Any]:
+        for k in v:
+            if k not in FLAG_CODES:
+                raise ValueError(f"unknown flag code {k!r}; use one of {', '.join(FLAG_CODES)}")
+        return v
+
+
+class Settings(_Strict):
+    """The whole validated configuration. ``source`` is the file it came from (None for demo/tests)."""
+
+    imap: ImapSettings | None = None
+    smtp: SmtpSettings | None = None
+    identity: IdentitySettings = IdentitySettings()
+    profile: ProfileSettings = ProfileSettings()
+    storage: StorageSettings = StorageSettings()
+    templates: TemplateSettings = TemplateSettings()
+    ui: UiSettings = UiSettings()
+    checker: CheckerSettings = CheckerSettings()
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _loopback_plain(self) -> Settings:
+        for section, srv in (("imap", self.imap), ("smtp", self.smtp)):
+            if srv is not None and srv.security == "plain" and srv.host not in LOOPBACK:
+                raise ValueError(
+                    f"[{section}] security: plain is only allowed to 127.0.0.1/localhost; use tls or starttls"
+                )
+        return self
+
+    # --- derived views -------------------------------------------------------------------------------
+    def my_email(self) -> str | None:
+        """The user's address: ``[identity] email``, else the profile's ``email``."""
+        return self.identity.email or self.profile.email
+
+    def my_name(self) -> str | None:
+        """The user's name: ``[identity] name``, else the profile's ``name``."""
+        return self.identity.name or self.profile.name
+
+    def database_url(self) -> str:
+        """Return the SQLAlchemy URL with ``~`` expanded; default ``sqlite:///<data dir>/gracebox.db``."""
+        url = self.storage.database_url
+        if not url:
+            return f"sqlite:///{default_data_dir() / 'gracebox.db'}"
+        if url.startswith("sqlite:///"):
+            return "sqlite:///" + str(expand(url[len("sqlite:///"):]))
+        return url
+
+    def contacts(self) -> list[ContactInfo]:
+        """Config contacts as ``ContactInfo`` (addresses lower-case)."""
+        return [
+            ContactInfo(c.address.strip().lower(), c.name, c.experience, c.note) for c in self.profile.contacts
+        ]
+
+    def watch_lists(self) -> tuple[tuple[ListEntry, ...], tuple[ListEntry, ...]]:
+        """Return (network_warnings, reputation_watch) as ``ListEntry`` tuples."""
+
+        def conv(xs: list[WatchEntry]) -> tuple[ListEntry, ...]:
+            return tuple(ListEntry(x.pattern, x.reason, x.reported_by) for x in xs)
+
+        return conv(self.profile.network_warnings), conv(self.profile.reputation_watch)
+
+    def referrals(self) -> tuple[Referral, ...]:
+        """``[[profile.referrals]]`` as ``Referral`` tuples (topics lower-case)."""
+        return tuple(
+            Referral(r.name, r.address.lower(), tuple(t.lower() for t in r.topics)) for r in self.profile.referrals
+        )
+
+    def tuning(self) -> CheckerTuning:
+        """The ``[checker]`` table as ``CheckerTuning``."""
+        c = self.checker
+        return CheckerTuning(
+            extra_phrases={k: tuple(v) for k, v in c.phrases.items()},
+            weights=dict(c.weights),
+            thresholds=dict(c.thresholds),
+        )
+
+
+def _fmt_loc(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if not isinstance(p, int)]
+    if not parts:
+        return "(top level)"
+    if len(parts) == 1:
+        return parts[0]
+    return f"[{parts[0]}] " + ".".join(parts[1:])
+
+
+def _validation_line(path: str, exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    loc = _fmt_loc(tuple(err.get("loc", ())))
+    kind = err.get("type", "")
+    if kind == "extra_forbidden":
+        return f"{path}: {loc}: unknown key; remove it or check its spelling (see config.example.toml)"
+    if kind == "missing":
+        return f"{path}: {loc}: required key is missing; add it (see config.example.toml)"
+    msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+    if "[" in msg and "]" in msg and msg.startswith("["):
+        return f"{path}: {msg}"
+    return f"{path}: {loc}: {msg}; fix the value (see config.example.toml)"
+
+
+def _read_toml(path: Path, what: str) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: {what} not found; run `gracebox init` or pass --config PATH") from None
+    except PermissionError:
+        raise ConfigError(f"{path}: {what} is not readable; check its permissions") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}); fix the syntax") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read {what} ({exc.strerror})") from None
+
+
+def resolve_config_path(explicit: str | None) -> Path:
+    """Pick the config file: ``explicit`` (--config), else $GRACEBOX_CONFIG, else the platform path."""
+    if explicit:
+        return expand(explicit)
+    env = os.environ.get("GRACEBOX_CONFIG")
+    if env:
+        return expand(env)
+    return default_config_path()
+
+
+def settings_from_dict(data: dict[str, Any], source: str = "<config>") -> Settings:
+    """Validate a config mapping (already merged with any profile file). Raises ConfigError."""
+    try:
+        return Settings.model_validate({**data, "source": source})
+    except ValidationError as exc:
+        raise ConfigError(_validation_line(source, exc)) from None
+
+
+def load_config(path: Path, *, require_account: bool = True) -> Settings:
+    """Load and validate the config file at ``path``.
+
+    Merges ``[profile] file`` (its top-level keys are profile keys; a key set in both places is an error).
+    With ``require_account`` the required keys are checked: ``[imap] host, username`` (or identity email),
+    a password source, and ``[identity] email``. Warns on stderr when a file holding ``password`` is
+    readable by group/others. Raises ConfigError with one line naming the file, the key and the fix.
+    """
+    data = _read_toml(path, "config file")
+    prof = data.get("profile")
+    if isinstance(prof, dict) and prof.get("file"):
+        ppath = expand(str(prof["file"]))
+        if not ppath.is_absolute():
+            ppath = path.parent / ppath
+        extra = _read_toml(ppath, "profile file")
+        for key in extra:
+            if key in prof and key != "file":
+                raise ConfigError(
+                    f"{path}: [profile] {key}: set both here and in {ppath}; keep it in one place"
+                )
+        merged = {k: v for k, v in prof.items() if k != "file"}
+        merged.update(extra)
+        data = {**data, "profile": merged}
+    settings = settings_from_dict(data, str(path))
+    if require_account:
+        check_account(settings)
+    if _mentions_password(data):
+        try:
+            mode = path.stat().st_mode
+            if mode & (stat.S_IRGRP | stat.S_IROTH):
+                print(
+                    f"gracebox: warning: {path} holds a password and is readable by others; "
+                    f"run `chmod 600 {path}` or use password_command",
+                    file=sys.stderr,
+                )
+        except OSError:
+            pass
+    return settings
+
+
+def _mentions_password(data: dict[str, Any]) -> bool:
+    return any(isinstance(data.get(s), dict) and "password" in data[s] for s in ("imap", "smtp"))
+
+
+def check_account(settings: Settings) -> None:
+    """Check the keys a real account needs; raise ConfigError naming the first missing one."""
+    src = settings.source or "<config>"
+    if settings.imap is None:
+        raise ConfigError(f"{src}: [imap]: required table is missing; add host, username and password_command")
+    if not (settings.imap.username or settings.my_email()):
+        raise ConfigError(f"{src}: [imap] username: required key is missing; add it")
+    if not settings.my_email():
+        raise ConfigError(f"{src}: [identity] email: required key is missing; add your address")
+    for section, srv in (("imap", settings.imap), ("smtp", settings.smtp)):
+        if srv is None:
+            continue
+        if srv.password is None and not srv.argv():
+            raise ConfigError(f"{src}: [{section}] password_command: no password source; add password_command")
+        if srv.ca_file and not expand(srv.ca_file).is_file():
+            raise ConfigError(f"{src}: [{section}] ca_file: {srv.ca_file} does not exist; fix the path")

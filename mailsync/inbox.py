@@ -1,0 +1,412 @@
+"""Read and write requests in the store: ingest, check results, list/detail queries, the JSON contract.
+
+Used by sync, demo, the CLI and (through workers) the TUI. Functions take an open ``Session``; callers own
+the transaction. No network here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, delete, select
+
+from . import checker
+from .config import Settings
+from .models import Contact, Correction, Decision, FlagHitRow, Folder, KnownAddress, Message, Reply
+from .types import FLAG_SLUGS, Address, CheckContext, ContactInfo, FlagHit, ParsedMessage
+
+FILTERS = ("new", "flagged", "clean", "replied", "archived", "all")
+_RANK = {"negative": 0, "neutral": 1, "positive": 2}
+
+
+def _clean(s: str | None) -> str | None:
+    """Drop lone surrogates (from undecodable bytes) so the text can be stored as UTF-8."""
+    if s is None:
+        return None
+    return s.encode("utf-8", "replace").decode("utf-8")
+
+
+def _addrs(xs: tuple[Address, ...]) -> list[dict[str, str | None]]:
+    return [{"name": _clean(a.name), "address": _clean(a.address)} for a in xs]
+
+
+def identity_of(parsed: ParsedMessage, raw: bytes) -> tuple[str, str]:
+    """Return (identity, sha256 hex): identity is the Message-ID, else ``sha256:<hex>`` of the raw bytes."""
+    digest = hashlib.sha256(raw).hexdigest()
+    return (parsed.message_id or f"sha256:{digest}", digest)
+
+
+def derive_status(m: Message, reply_states: set[str] | None = None) -> str:
+    """Status from IMAP flags, archive and outbox: archived > replied (\\Answered or sent) > draft > read
+    (\\Seen) > new."""
+    states = reply_states or set()
+    if m.archived:
+        return "archived"
+    if "\\Answered" in (m.imap_flags or []) or "sent" in states:
+        return "replied"
+    if states & {"draft", "queued", "sending", "failed", "unknown"}:
+        return "draft"
+    if "\\Seen" in (m.imap_flags or []):
+        return "read"
+    return "new"
+
+
+def refresh_status(session: Session, m: Message) -> None:
+    """Recompute ``m.status`` from its flags and its replies in the outbox."""
+    states = set(session.exec(select(Reply.state).where(Reply.request_identity == m.identity)).all())
+    m.status = derive_status(m, states)
+
+
+def fill_message(m: Message, parsed: ParsedMessage, raw: bytes) -> Message:
+    """Copy parsed fields (cleaned of surrogates) and the raw bytes into a Message row; returns it."""
+    ident, digest = identity_of(parsed, raw)
+    m.identity = ident
+    m.sha256 = digest
+    m.raw = raw
+    m.size = len(raw)
+    m.message_id = _clean(parsed.message_id)
+    m.date = parsed.date
+    m.subject = _clean(parsed.subject) or ""
+    m.from_name = _clean(parsed.from_.name) if parsed.from_ else None
+    m.from_address = _clean(parsed.from_.address.lower()) if parsed.from_ and parsed.from_.address else None
+    m.reply_to = _addrs(parsed.reply_to)
+    m.to_addrs = _addrs(parsed.to)
+    m.cc_addrs = _addrs(parsed.cc)
+    m.via = (
+        {"address": _clean(parsed.via.address), "kind": parsed.via.kind, "site": _clean(parsed.via.site)}
+        if parsed.via
+        else None
+    )
+    m.in_reply_to = _clean(parsed.in_reply_to)
+    m.references = [_clean(r) or "" for r in parsed.references]
+    m.body_text = _clean(parsed.body_text) or ""
+    m.auto_submitted = parsed.auto_submitted
+    m.parse_warnings = [_clean(w) or "" for w in parsed.warnings]
+    return m
+
+
+def new_message(parsed: ParsedMessage, raw: bytes, **fields: Any) -> Message:
+    """Build a new Message row from a parse result; ``fields`` sets folder_id, uid, imap_flags, ..."""
+    m = Message(identity="", sha256="", raw=b"", created_at=datetime.now(UTC), **fields)
+    return fill_message(m, parsed, raw)
+
+
+def apply_check(session: Session, m: Message, hits: list[FlagHit], context_key: str = "") -> None:
+    """Store ``hits`` as the message's FlagHitRows (replacing old ones), honouring the user's corrections
+    (a dismissed flag is dropped, an added one gets a "corrected-by-you" hit), and set ``suggested``,
+    ``flag_codes``, ``checker_version`` and ``context_key``. ``m`` must have an id (flush first)."""
+    assert m.id is not None
+    corr = {c.code: c.action for c in session.exec(select(Correction).where(Correction.identity == m.identity))}
+    kept = [h for h in hits if corr.get(h.code) != "dismiss"]
+    have = {h.code for h in kept}
+    for code, action in sorted(corr.items()):
+        if action == "add" and code not in have:
+            kept.append(FlagHit(code, FLAG_SLUGS[code], "corrected-by-you", 0.0, ("added by you",)))
+    session.exec(delete(FlagHitRow).where(col(FlagHitRow.message_pk) == m.id))
+    for h in kept:
+        session.add(
+            FlagHitRow(message_pk=m.id, code=h.code, slug=h.slug, rule=h.rule, points=h.points,
+                       evidence=[_clean(e) or "" for e in h.evidence], description=h.description)
+        )
+    codes = sorted({h.code for h in kept})
+    m.flag_codes = " ".join(codes)
+    m.suggested = checker.suggest(codes)
+    m.checker_version = checker.CHECKER_VERSION
+    m.context_key = context_key
+
+
+# --- context ----------------------------------------------------------------------------------------
+
+
+def merged_contacts(session: Session, settings: Settings) -> dict[str, ContactInfo]:
+    """Config and database contacts by lower-case address; the worse experience wins."""
+    out: dict[str, ContactInfo] = {}
+    db = [ContactInfo(c.address.lower(), c.name, c.experience, c.note) for c in session.exec(select(Contact))]
+    for c in [*settings.contacts(), *db]:
+        old = out.get(c.address)
+        if old is None or _RANK.get(c.experience, 1) < _RANK.get(old.experience, 1):
+            out[c.address] = c
+    return out
+
+
+def accepted_counts(session: Session, now: datetime) -> tuple[int, int]:
+    """Return (accepted in the last 30 days, accepted in the last 7 days), rolling windows (RF5/RF6)."""
+
+    def since(days: int) -> int:
+        q = select(func.count()).select_from(Decision).where(
+            Decision.kind == "accept", col(Decision.decided_at) >= now - timedelta(days=days)
+        )
+        return int(session.exec(q).one())
+
+    return since(30), since(7)
+
+
+def build_context(session: Session, settings: Settings, now: datetime | None = None) -> CheckContext:
+    """Build the CheckContext from the profile and the store (DESIGN "Checker"): known addresses (Sent
+    To/Cc + positive/neutral contacts), contacts, watch lists, expertise, referrals, accept counts."""
+    now = now or datetime.now(UTC)
+    contacts = merged_contacts(session, settings)
+    known: set[str] = set()
+    names: set[str] = set()
+    for ka in session.exec(select(KnownAddress)):
+        known.add(ka.address.lower())
+        if ka.name:
+            names.add(ka.name.strip().lower())
+    for c in contacts.values():
+        if c.experience in ("positive", "neutral"):
+            known.add(c.address)
+            if c.name:
+                names.add(c.name.strip().lower())
+    warnings, watch = settings.watch_lists()
+    a30, a7 = accepted_counts(session, now)
+    p = settings.profile
+    return CheckContext(
+        me=(settings.my_email() or "").lower() or None,
+        known_addresses=frozenset(known),
+        known_names=frozenset(names),
+        contacts=contacts,
+        network_warnings=warnings,
+        reputation_watch=watch,
+        expertise=tuple(e.lower() for e in p.expertise),
+        referrals=settings.referrals(),
+        accepted_30d=a30,
+        accepted_7d=a7,
+        monthly_capacity=p.monthly_capacity,
+        weekly_limit=p.weekly_limit,
+        on_break_until=p.on_break_until,
+        today=now.date(),
+        tuning=settings.tuning(),
+    )
+
+
+def context_key(ctx: CheckContext) -> str:
+    """A short hash of the parts of the context that stored flags depend on (RF5/RF6 inputs excluded):
+    when it changes, stored requests are re-checked."""
+    h = hashlib.sha256()
+    h.update(repr(sorted(ctx.known_addresses)).encode())
+    h.update(repr(sorted(ctx.known_names)).encode())
+    h.update(repr(sorted((k, v.experience) for k, v in ctx.contacts.items())).encode())
+    h.update(repr((ctx.network_warnings, ctx.reputation_watch, ctx.expertise, ctx.referrals, ctx.me)).encode())
+    h.update(repr(ctx.tuning).encode())
+    h.update(str(checker.CHECKER_VERSION).encode())
+    return h.hexdigest()[:16]
+
+
+# --- queries ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRow:
+    """One line of the inbox list: small, for paging (no body, no raw)."""
+
+    id: int
+    from_name: str | None
+    from_address: str | None
+    via: bool
+    subject: str
+    date: datetime | None
+    status: str
+    flag_codes: tuple[str, ...]
+    suggested: str
+
+
+def _filtered(stmt: Any, filter: str = "all", search: str | None = None, flag: str | None = None) -> Any:
+    if filter not in FILTERS:
+        raise ValueError(f"unknown filter {filter!r}; use one of {', '.join(FILTERS)}")
+    stmt = stmt.where(col(Message.uid).is_not(None) | col(Message.folder_id).is_(None))
+    if filter == "new":
+        stmt = stmt.where(Message.status == "new")
+    elif filter == "flagged":
+        stmt = stmt.where(Message.flag_codes != "", Message.status != "archived")
+    elif filter == "clean":
+        stmt = stmt.where(Message.flag_codes == "", Message.status != "archived")
+    elif filter == "replied":
+        stmt = stmt.where(Message.status == "replied")
+    elif filter == "archived":
+        stmt = stmt.where(Message.status == "archived")
+    if flag:
+        stmt = stmt.where(col(Message.flag_codes).contains(flag))
+    if search:
+        like = f"%{search}%"
+        stmt = stmt.where(
+            or_(
+                col(Message.subject).ilike(like),
+                col(Message.from_name).ilike(like),
+                col(Message.from_address).ilike(like),
+                col(Message.body_text).ilike(like),
+            )
+        )
+    return stmt
+
+
+def count_requests(session: Session, filter: str = "all", search: str | None = None,
+                   flag: str | None = None) -> int:
+    """Count requests matching ``filter`` (one of FILTERS), ``search`` (sender, subject, body) and ``flag``."""
+    return int(session.exec(_filtered(select(func.count()).select_from(Message), filter, search, flag)).one())
+
+
+def list_requests(session: Session, filter: str = "all", search: str | None = None, offset: int = 0,
+                  limit: int = 200, flag: str | None = None) -> list[RequestRow]:
+    """One page of requests, newest first (date, else internal date, then id)."""
+    cols = (Message.id, Message.from_name, Message.from_address, Message.via, Message.subject,
+            func.coalesce(Message.date, Message.internaldate), Message.status, Message.flag_codes,
+            Message.suggested)
+    stmt = _filtered(select(*cols), filter, search, flag)
+    stmt = stmt.order_by(col(Message.date).desc(), col(Message.id).desc()).offset(offset).limit(limit)
+    out = []
+    for r in session.exec(stmt).all():
+        d = r[5]
+        if d is not None and d.tzinfo is None:
+            d = d.replace(tzinfo=UTC)
+        out.append(RequestRow(r[0], r[1], r[2], bool(r[3]), r[4] or "", d, r[6],
+                              tuple(r[7].split()) if r[7] else (), r[8]))
+    return out
+
+
+def hits_for(session: Session, message_pk: int) -> list[FlagHit]:
+    """The stored hits of one request, by flag code then points (highest first)."""
+    rows = session.exec(select(FlagHitRow).where(FlagHitRow.message_pk == message_pk)).all()
+    hits = [FlagHit(r.code, r.slug, r.rule, r.points, tuple(r.evidence or ()), r.description) for r in rows]
+    return sorted(hits, key=lambda h: (h.code, -h.points))
+
+
+def aggregate_flags(hits: list[FlagHit]) -> list[dict[str, object]]:
+    """Fold hits into one JSON flag object per code: the strongest rule's name, summed points, all
+    evidence (DESIGN "list --json")."""
+    by: dict[str, list[FlagHit]] = {}
+    for h in hits:
+        by.setdefault(h.code, []).append(h)
+    out = []
+    for code in sorted(by):
+        hs = sorted(by[code], key=lambda h: -h.points)
+        ev: list[str] = []
+        for h in hs:
+            ev.extend(e for e in h.evidence if e not in ev)
+        out.append({"code": code, "slug": FLAG_SLUGS[code], "rule": hs[0].rule,
+                    "points": round(sum(h.points for h in hs), 3), "evidence": ev})
+    return out
+
+
+def _iso(d: datetime | None) -> str | None:
+    if d is None:
+        return None
+    if d.tzinfo is None:
+        d = d.replace(tzinfo=UTC)
+    return d.astimezone(UTC).isoformat()
+
+
+def message_json(m: Message, hits: list[FlagHit], capacity: list[FlagHit],
+                 folder_name: str | None) -> dict[str, object]:
+    """The JSON contract object for one stored request (DESIGN "gracebox list --json")."""
+    all_hits = [*hits, *capacity]
+    rt = m.reply_to[0] if m.reply_to else None
+    return {
+        "id": m.id,
+        "folder": folder_name,
+        "uid": m.uid,
+        "uidvalidity": m.uidvalidity,
+        "message_id": m.message_id,
+        "from": {"name": m.from_name, "address": m.from_address} if (m.from_name or m.from_address) else None,
+        "reply_to": {"name": rt.get("name"), "address": rt.get("address")} if rt else None,
+        "via": {"address": m.via.get("address"), "kind": m.via.get("kind", "notification")} if m.via else None,
+        "subject": m.subject,
+        "date": _iso(m.date or m.internaldate),
+        "status": m.status,
+        "suggested": checker.suggest({h.code for h in all_hits}),
+        "flags": aggregate_flags(all_hits),
+    }
+
+
+def list_json(session: Session, settings: Settings, status: str | None = None, flag: str | None = None,
+              now: datetime | None = None) -> list[dict[str, object]]:
+    """All stored requests as JSON contract objects, newest first; RF5/RF6 computed now."""
+    ctx = build_context(session, settings, now)
+    cap = checker.capacity_hits(ctx)
+    cap_codes = {h.code for h in cap}
+    folders = {f.id: f.name for f in session.exec(select(Folder))}
+    stmt = select(Message).where(col(Message.uid).is_not(None) | col(Message.folder_id).is_(None))
+    if status:
+        stmt = stmt.where(Message.status == status)
+    if flag and flag not in cap_codes:
+        stmt = stmt.where(col(Message.flag_codes).contains(flag))
+    stmt = stmt.order_by(col(Message.date).desc(), col(Message.id).desc())
+    out = []
+    for m in session.exec(stmt):
+        assert m.id is not None
+        out.append(message_json(m, hits_for(session, m.id), cap, folders.get(m.folder_id)))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Meter:
+    """The RF5/RF6 header meter: accepted counts against the limits, and the break date."""
+
+    accepted_30d: int
+    monthly_capacity: int | None
+    accepted_7d: int
+    weekly_limit: int | None
+    on_break_until: date | None
+    today: date
+
+    def text(self) -> str:
+        """E.g. "accepted 3 of 4 this month · 2 of 2 this week · on break until 2027-01-15"."""
+        parts = []
+        cap = self.monthly_capacity
+        parts.append(f"accepted {self.accepted_30d} of {cap} this month" if cap is not None
+                     else f"accepted {self.accepted_30d} this month")
+        wk = self.weekly_limit
+        parts.append(f"{self.accepted_7d} of {wk} this week" if wk is not None else f"{self.accepted_7d} this week")
+        if self.on_break_until and self.today <= self.on_break_until:
+            parts.append(f"on break until {self.on_break_until.isoformat()}")
+        return " · ".join(parts)
+
+
+def meter(session: Session, settings: Settings, now: datetime | None = None) -> Meter:
+    """Compute the header meter at ``now`` (injectable clock)."""
+    now = now or datetime.now(UTC)
+    a30, a7 = accepted_counts(session, now)
+    p = settings.profile
+    return Meter(a30, p.monthly_capacity, a7, p.weekly_limit, p.on_break_until, now.date())
+
+
+def record_decision(session: Session, identity: str, kind: str, source: str = "reply",
+                    when: datetime | None = None) -> None:
+    """Record a decision (scenario1 | scenario2 | accept) on a request."""
+    session.add(Decision(request_identity=identity, kind=kind, source=source,
+                         decided_at=when or datetime.now(UTC)))
+
+
+def add_negative_contact(session: Session, address: str, name: str | None, note: str | None) -> None:
+    """Store (or update) a contact with experience negative (the TUI's ``x``; RF4)."""
+    addr = address.strip().lower()
+    c = session.exec(select(Contact).where(Contact.address == addr)).first()
+    if c is None:
+        c = Contact(address=addr, created_at=datetime.now(UTC))
+    c.name = name or c.name
+    c.experience = "negative"
+    c.note = note
+    session.add(c)
+
+
+def set_archived(session: Session, message_pk: int, archived: bool = True) -> None:
+    """Archive (local only) or un-archive a request."""
+    m = session.get(Message, message_pk)
+    if m is None:
+        return
+    m.archived = archived
+    refresh_status(session, m)
+    session.add(m)
+
+
+def set_correction(session: Session, identity: str, code: str, action: str | None) -> None:
+    """Store the user's correction of ``code`` on a request: action "dismiss", "add", or None to clear."""
+    old = session.exec(select(Correction).where(Correction.identity == identity, Correction.code == code)).first()
+    if old is not None:
+        session.delete(old)
+        session.flush()
+    if action:
+        session.add(Correction(identity=identity, code=code, action=action, created_at=datetime.now(UTC)))

@@ -1,0 +1,107 @@
+"""Database engine and sessions (DESIGN "store.py").
+
+SQLite by default, in WAL mode with a busy timeout so the TUI and a cron sync can share the file; any
+SQLAlchemy URL works (``postgresql+psycopg://...``). Tables are created on open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel, create_engine
+
+from . import models  # noqa: F401  (registers the tables)
+from .errors import ConfigError
+
+#: Seconds SQLite waits for a lock held by another process (the TUI and cron sync share the file).
+BUSY_TIMEOUT_S = 30
+
+
+def sqlite_path(url: str) -> Path | None:
+    """Return the file path of a ``sqlite:///`` URL, or None for other databases / in-memory SQLite."""
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:" and len(url) > len("sqlite:///"):
+        return Path(url[len("sqlite:///"):])
+    return None
+
+
+def lock_path(url: str) -> Path:
+    """Return the sync lock file path: beside the SQLite file, else in the data dir, one per database."""
+    p = sqlite_path(url)
+    if p is not None:
+        return p.with_name(p.name + ".lock")
+    import hashlib
+
+    from .config import default_data_dir
+
+    digest = hashlib.sha256(url.encode()).hexdigest()[:12]
+    return default_data_dir() / f"sync-{digest}.lock"
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for ``url`` and create missing tables.
+
+    SQLite: the parent folder is created, WAL journal, ``busy_timeout`` = BUSY_TIMEOUT_S seconds,
+    ``synchronous=NORMAL``. Raises ConfigError (naming ``[storage] database_url``) when it can't open.
+    """
+    kwargs: dict[str, Any] = {}
+    path = sqlite_path(url)
+    if url.startswith("sqlite"):
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ConfigError(
+                    f"[storage] database_url: cannot create {path.parent} ({exc.strerror}); fix the path"
+                ) from None
+    try:
+        engine = create_engine(url, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - SQLAlchemy raises many kinds for a bad URL
+        raise ConfigError(f"[storage] database_url: {type(exc).__name__}: {exc}; fix the URL") from None
+    if url.startswith("sqlite"):
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            if path is not None:
+                cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+    try:
+        SQLModel.metadata.create_all(engine)
+    except Exception as exc:  # noqa: BLE001
+        raise ConfigError(
+            f"[storage] database_url: cannot open the database ({type(exc).__name__}); check it is reachable"
+        ) from None
+    return engine
+
+
+class Store:
+    """A database handle: ``engine`` plus a ``session()`` context manager that commits on success."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """Yield a Session; commit when the block ends without error, roll back otherwise."""
+        with Session(self.engine, expire_on_commit=False) as s:
+            try:
+                yield s
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+
+    def close(self) -> None:
+        """Dispose of the engine's connections."""
+        self.engine.dispose()

@@ -1,0 +1,1 @@
+"""Gracebox's Textual UI. Only ``gracebox``/``gracebox demo`` import this package."""
