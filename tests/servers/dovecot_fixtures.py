@@ -1,0 +1,1 @@
+"""Placeholder: the sync helper replaces this with the private Dovecot fixtures."""

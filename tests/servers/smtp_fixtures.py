@@ -1,0 +1,1 @@
+"""Placeholder: the send helper replaces this with the aiosmtpd fixtures."""
