@@ -1,0 +1,49 @@
+"""Architecture contracts: mailsync never imports Textual; `gracebox sync` stays free of the TUI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_import_linter_contract_holds() -> None:
+    exe = Path(sys.executable).with_name("lint-imports")
+    out = subprocess.run([str(exe)], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "1 kept, 0 broken" in out.stdout
+
+
+def test_no_textual_import_text_in_mailsync() -> None:
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "mailsync").rglob("*.py")
+        if any(
+            line.strip().startswith(("import textual", "from textual"))
+            for line in p.read_text(encoding="utf-8").splitlines()
+        )
+    ]
+    assert offenders == []
+
+
+def test_sync_command_does_not_load_textual() -> None:
+    code = (
+        "import sys; from mailsync import cli, sync, send, inbox, checker, parse; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'tui')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_readme_test_command_is_what_ci_runs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = readme.split("```sh\n")
+    commands = [b.split("\n```")[0].strip() for b in blocks[1:3]]
+    assert len(commands) == 2
+    assert "gracebox demo" in commands[0]
+    assert "pytest" in commands[1]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert commands[1] in ci
+    assert not any("sudo" in c for c in commands)
