@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from mailgen_bench import make_batch  # noqa: E402
+
 from tests.servers.dovecot import DovecotServer  # noqa: E402
 
 FOLDER = "Networking"
