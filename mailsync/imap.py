@@ -1,0 +1,469 @@
+"""The IMAP connection (imapclient) with TLS, certificate checks, timeouts and graded errors.
+
+``connect(settings)`` returns an ``ImapConnection`` (a context manager) that is logged in, with CONDSTORE
+enabled when the server advertises it (RFC 7162 §3.1: ENABLE before SELECT, so SELECT reports
+HIGHESTMODSEQ). Every socket operation uses ``[imap] timeout`` seconds.
+
+Errors (never carrying the password):
+
+* ``ServerUnreachable`` (75): connect refused/timed out, DNS failure, connection lost mid-command.
+* ``AuthFailed`` (77): the server refused the login (RFC 3501 §6.2.3 NO).
+* ``ConfigError`` (78): certificate check failed (names ``[imap] ca_file``), STARTTLS not offered, plain to
+  a non-loopback host, no ``[imap]`` table.
+* ``FolderMissing`` / ``FolderError``: a NO/BAD answer about one folder; the sync aborts that folder only.
+
+Times returned are aware UTC datetimes (imapclient's ``normalise_times`` is off, so nothing is naive local).
+This module imports no SQL and no Textual, so a no-op sync can learn "nothing changed" from STATUS cheaply.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.header
+import re
+import socket
+import ssl
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
+
+from .errors import AuthFailed, ConfigError, GraceboxError, ServerUnreachable
+from .types import Address
+
+if TYPE_CHECKING:
+    from .config import ImapSettings, Settings
+
+#: Hosts to which ``security = "plain"`` is allowed (no TLS only on the same machine).
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+#: Default Sent folder name when neither the config nor SPECIAL-USE (RFC 6154) names one.
+DEFAULT_SENT = "Sent"
+
+
+class FolderError(GraceboxError):
+    """The server answered NO/BAD to a command about one folder; aborts that folder, not the run."""
+
+    exit_code = 75
+
+    def __init__(self, folder: str, message: str) -> None:
+        super().__init__(message)
+        self.folder = folder
+
+
+class FolderMissing(FolderError):
+    """The folder does not exist on the server (RFC 5530 [NONEXISTENT] or an equivalent NO)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FolderStatus:
+    """A folder's state from STATUS or SELECT (RFC 3501 §6.3.10, RFC 7162 §3.1.2.1).
+
+    ``uidvalidity``, ``uidnext`` (next UID to be assigned), ``messages`` (count) and ``highestmodseq``
+    (None when the server has no CONDSTORE) are ints.
+    """
+
+    name: str
+    uidvalidity: int | None
+    uidnext: int | None
+    messages: int | None
+    highestmodseq: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedMessage:
+    """One message from ``UID FETCH (BODY.PEEK[] FLAGS INTERNALDATE RFC822.SIZE)``.
+
+    ``raw`` the exact bytes, ``flags`` as strings (e.g. "\\\\Seen"), ``internaldate`` aware UTC or None,
+    ``size`` in bytes (RFC822.SIZE, else len(raw)).
+    """
+
+    uid: int
+    raw: bytes
+    flags: tuple[str, ...]
+    internaldate: datetime | None
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class EnvelopeInfo:
+    """The parts of a message's ENVELOPE (RFC 3501 §7.4.2) the Sent scan uses: date (aware UTC or None) and
+    To/Cc mailboxes (addresses lower-case, names RFC 2047-decoded; group markers dropped)."""
+
+    uid: int
+    date: datetime | None
+    to: tuple[Address, ...]
+    cc: tuple[Address, ...]
+
+
+def _s(v: Any) -> str:
+    if isinstance(v, bytes):
+        return v.decode("utf-8", "replace")
+    return str(v)
+
+
+def _utc(d: Any) -> datetime | None:
+    if not isinstance(d, datetime):
+        return None
+    if d.tzinfo is None:
+        return d.replace(tzinfo=UTC)
+    return d.astimezone(UTC)
+
+
+def _decode_name(raw: bytes | None) -> str | None:
+    if not raw:
+        return None
+    text = raw.decode("utf-8", "replace")
+    with contextlib.suppress(Exception):  # a malformed encoded-word stays as it came
+        text = str(email.header.make_header(email.header.decode_header(text)))
+    text = " ".join(text.split())
+    return text or None
+
+
+def _env_addrs(addrs: Any) -> tuple[Address, ...]:
+    out: list[Address] = []
+    for a in addrs or ():
+        mailbox, host = getattr(a, "mailbox", None), getattr(a, "host", None)
+        if not mailbox or not host:  # RFC 3501 group syntax markers have a NIL host
+            continue
+        addr = f"{_s(mailbox)}@{_s(host)}".strip().lower()
+        out.append(Address(_decode_name(getattr(a, "name", None)), addr))
+    return tuple(out)
+
+
+def _describe(exc: BaseException) -> str:
+    """A short, password-free description of a network exception."""
+    if isinstance(exc, TimeoutError | socket.timeout):
+        return "timed out"
+    if isinstance(exc, socket.gaierror):
+        return f"host name lookup failed ({exc.strerror or exc})"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    text = " ".join(str(exc).split())[:200]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _is_missing(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "nonexistent" in text or "doesn't exist" in text or "does not exist" in text or "no such" in text
+
+
+def parse_appenduid(response: Any) -> int | None:
+    """Return the UID from an APPEND response's ``[APPENDUID <validity> <uid>]`` (RFC 4315 §3), or None."""
+    text = response if isinstance(response, bytes) else _s(response).encode()
+    m = re.search(rb"APPENDUID\s+\d+\s+(\d+)", text)
+    return int(m.group(1)) if m else None
+
+
+class ImapConnection:
+    """A logged-in IMAP session (``connect`` makes it). Use as a context manager or call ``close()``.
+
+    ``where`` is "host:port" for messages; ``capabilities`` the server's capability names (upper-case str);
+    ``condstore`` is True when CONDSTORE was enabled. Methods raise ServerUnreachable when the connection
+    is lost or times out, FolderMissing/FolderError on a NO/BAD answer about a folder.
+    """
+
+    def __init__(self, client: IMAPClient, imap: ImapSettings, where: str) -> None:
+        self.client = client
+        self.imap = imap
+        self.where = where
+        self._selected: tuple[str, bool] | None = None
+        self._sent: str | None = None
+        with self._guard("CAPABILITY"):
+            self.capabilities = frozenset(_s(c).upper() for c in client.capabilities())
+        self.condstore = False
+        if "CONDSTORE" in self.capabilities and "ENABLE" in self.capabilities:
+            with self._guard("ENABLE CONDSTORE"):
+                try:
+                    client.enable("CONDSTORE")
+                    self.condstore = True
+                except IMAPClientError:
+                    self.condstore = False
+
+    # --- plumbing ---------------------------------------------------------------------------------------
+    @contextmanager
+    def _guard(self, what: str, folder: str | None = None) -> Iterator[None]:
+        try:
+            yield
+        except GraceboxError:
+            raise
+        except (IMAPClientAbortError, OSError, EOFError) as exc:
+            self._selected = None
+            raise ServerUnreachable(f"IMAP {self.where}: connection lost during {what} ({_describe(exc)})") from None
+        except IMAPClientError as exc:
+            text = " ".join(_s(exc).split())[:200]
+            if folder is not None:
+                cls = FolderMissing if _is_missing(exc) else FolderError
+                raise cls(folder, f"IMAP {self.where}: {what} {folder!r} refused: {text}") from None
+            raise FolderError("", f"IMAP {self.where}: {what} refused: {text}") from None
+
+    def __enter__(self) -> ImapConnection:
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """LOGOUT and close the socket; never raises."""
+        try:
+            self.client.logout()
+        except Exception:  # noqa: BLE001 - best effort on the way out
+            with contextlib.suppress(Exception):
+                self.client.shutdown()
+        self._selected = None
+
+    # --- folders ----------------------------------------------------------------------------------------
+    def list_folders(self) -> list[tuple[tuple[str, ...], str]]:
+        """LIST "" "*": return (flags, name) per folder, names decoded from modified UTF-7."""
+        with self._guard("LIST"):
+            rows = self.client.list_folders()
+        return [(tuple(_s(f) for f in flags), _s(name)) for flags, _delim, name in rows]
+
+    def folder_names(self) -> list[str]:
+        """The names of all folders, sorted."""
+        return sorted(name for _flags, name in self.list_folders())
+
+    def status(self, folder: str) -> FolderStatus:
+        """STATUS (UIDVALIDITY UIDNEXT MESSAGES [HIGHESTMODSEQ]) without selecting the folder.
+        Raises FolderMissing when it does not exist."""
+        items = ["UIDVALIDITY", "UIDNEXT", "MESSAGES"]
+        if "CONDSTORE" in self.capabilities:
+            items.append("HIGHESTMODSEQ")
+        with self._guard("STATUS", folder):
+            st = self.client.folder_status(folder, items)
+        return FolderStatus(folder, _int(st.get(b"UIDVALIDITY")), _int(st.get(b"UIDNEXT")),
+                            _int(st.get(b"MESSAGES")), _int(st.get(b"HIGHESTMODSEQ")))
+
+    def select(self, folder: str, *, readonly: bool = True) -> FolderStatus:
+        """SELECT (or EXAMINE when ``readonly``) ``folder``; returns its state from the SELECT response
+        (HIGHESTMODSEQ only when CONDSTORE is enabled). Raises FolderMissing when it does not exist."""
+        with self._guard("SELECT", folder):
+            r = self.client.select_folder(folder, readonly=readonly)
+        self._selected = (folder, readonly)
+        hms = _int(r.get(b"HIGHESTMODSEQ")) if self.condstore else None
+        return FolderStatus(folder, _int(r.get(b"UIDVALIDITY")), _int(r.get(b"UIDNEXT")),
+                            _int(r.get(b"EXISTS")), hms)
+
+    def _ensure(self, folder: str, *, readonly: bool) -> None:
+        sel = self._selected
+        if sel is None or sel[0] != folder or (sel[1] and not readonly):
+            self.select(folder, readonly=readonly)
+
+    def sent_folder(self) -> str:
+        """The Sent folder: ``[imap] sent_folder``, else the folder with SPECIAL-USE \\Sent (RFC 6154),
+        else "Sent". Cached for the connection."""
+        if self._sent is None:
+            name = self.imap.sent_folder
+            if not name:
+                for flags, fname in self.list_folders():
+                    if any(f.lower() == "\\sent" for f in flags):
+                        name = fname
+                        break
+            self._sent = name or DEFAULT_SENT
+        return self._sent
+
+    # --- reading ----------------------------------------------------------------------------------------
+    def search_uids(self, criteria: str | Sequence[str] = "ALL", *, folder: str | None = None) -> list[int]:
+        """UID SEARCH in the selected folder (or select ``folder`` read-only first); sorted UIDs."""
+        if folder is not None:
+            self._ensure(folder, readonly=True)
+        where = self._selected[0] if self._selected else None
+        with self._guard("SEARCH", where):
+            uids = self.client.search(criteria)
+        return sorted(int(u) for u in uids)
+
+    def uids_above(self, highest: int) -> list[int]:
+        """UIDs greater than ``highest`` in the selected folder. ``UID SEARCH n+1:*`` also matches the last
+        message when nothing is newer (RFC 3501 §6.4.4 "*" semantics), so UIDs <= highest are filtered."""
+        return [u for u in self.search_uids(["UID", f"{highest + 1}:*"]) if u > highest]
+
+    def fetch_messages(self, uids: Sequence[int]) -> list[FetchedMessage]:
+        """UID FETCH (BODY.PEEK[] FLAGS INTERNALDATE RFC822.SIZE) for ``uids`` in the selected folder.
+        BODY.PEEK does not set \\Seen. UIDs expunged meanwhile are simply absent. Ordered by UID."""
+        if not uids:
+            return []
+        where = self._selected[0] if self._selected else None
+        with self._guard("FETCH", where):
+            got = self.client.fetch(list(uids), ["BODY.PEEK[]", "FLAGS", "INTERNALDATE", "RFC822.SIZE"])
+        out = []
+        for uid in sorted(got):
+            d = got[uid]
+            raw = d.get(b"BODY[]")
+            if raw is None:
+                continue
+            raw = bytes(raw)
+            out.append(FetchedMessage(int(uid), raw, tuple(_s(f) for f in d.get(b"FLAGS", ())),
+                                      _utc(d.get(b"INTERNALDATE")), int(d.get(b"RFC822.SIZE") or len(raw))))
+        return out
+
+    def fetch_flags(self, uids: Sequence[int] | str, *, changedsince: int | None = None) -> dict[int, tuple[str, ...]]:
+        """UID FETCH FLAGS for ``uids`` (a list, or a range string like "1:500") in the selected folder;
+        with ``changedsince`` only messages whose MODSEQ is higher (RFC 7162 §3.1.4 CHANGEDSINCE)."""
+        if not isinstance(uids, str) and not uids:
+            return {}
+        mods = [f"CHANGEDSINCE {changedsince}"] if changedsince is not None else None
+        where = self._selected[0] if self._selected else None
+        with self._guard("FETCH FLAGS", where):
+            got = self.client.fetch(uids if isinstance(uids, str) else list(uids), ["FLAGS"], modifiers=mods)
+        return {int(u): tuple(_s(f) for f in d.get(b"FLAGS", ())) for u, d in got.items()}
+
+    def fetch_envelopes(self, uids: Sequence[int]) -> list[EnvelopeInfo]:
+        """UID FETCH (ENVELOPE INTERNALDATE) for ``uids``: date (envelope date, else internal date) and
+        To/Cc addresses, ordered by UID."""
+        if not uids:
+            return []
+        where = self._selected[0] if self._selected else None
+        with self._guard("FETCH ENVELOPE", where):
+            got = self.client.fetch(list(uids), ["ENVELOPE", "INTERNALDATE"])
+        out = []
+        for uid in sorted(got):
+            d = got[uid]
+            env = d.get(b"ENVELOPE")
+            when = _utc(getattr(env, "date", None)) or _utc(d.get(b"INTERNALDATE"))
+            out.append(EnvelopeInfo(int(uid), when, _env_addrs(getattr(env, "to", None)),
+                                    _env_addrs(getattr(env, "cc", None))))
+        return out
+
+    def uid_for_message_id(self, folder: str, message_id: str) -> int | None:
+        """UID SEARCH HEADER Message-ID in ``folder``: the highest matching UID, or None (also None for an
+        empty id or one holding control characters, which could not be sent safely)."""
+        mid = (message_id or "").strip()
+        if not mid or any(ord(c) < 0x20 or ord(c) == 0x7F for c in mid):
+            return None
+        self._ensure(folder, readonly=True)
+        with self._guard("SEARCH HEADER", folder):
+            if mid.isascii():
+                uids = self.client.search(["HEADER", "Message-ID", mid])
+            else:
+                uids = self.client.search(["HEADER", "Message-ID", mid], charset="UTF-8")
+        return max((int(u) for u in uids), default=None)
+
+    # --- writing ----------------------------------------------------------------------------------------
+    def append(self, folder: str, raw: bytes, flags: tuple[str, ...] = (), when: datetime | None = None) -> int | None:
+        """APPEND ``raw`` to ``folder`` with ``flags`` and INTERNALDATE ``when`` (aware; None = server time).
+        Returns the new UID when the server has UIDPLUS (RFC 4315 APPENDUID), else None."""
+        with self._guard("APPEND", folder):
+            resp = self.client.append(folder, raw, flags=tuple(flags), msg_time=when)
+        return parse_appenduid(resp)
+
+    def add_flags(self, folder: str, uids: list[int], flags: list[str]) -> None:
+        """UID STORE +FLAGS ``flags`` on ``uids`` in ``folder`` (selected read-write if needed)."""
+        if not uids:
+            return
+        self._ensure(folder, readonly=False)
+        with self._guard("STORE", folder):
+            self.client.add_flags(list(uids), list(flags))
+
+    def noop(self) -> None:
+        """NOOP: keep the session alive / check it still is."""
+        with self._guard("NOOP"):
+            self.client.noop()
+
+
+def _int(v: Any) -> int | None:
+    if v is None:
+        return None
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def ssl_context(imap: ImapSettings) -> ssl.SSLContext:
+    """The client TLS context: system CAs plus ``ca_file`` when set; hostname and certificate checks on.
+    Raises ConfigError naming ``[imap] ca_file`` when that file can't be loaded."""
+    ctx = ssl.create_default_context()
+    if imap.ca_file:
+        from .config import expand
+
+        path = expand(imap.ca_file)
+        try:
+            ctx.load_verify_locations(cafile=str(path))
+        except (OSError, ssl.SSLError) as exc:
+            raise ConfigError(
+                f"[imap] ca_file: cannot load {path} ({_describe(exc)}); point it at the server's CA certificate (PEM)"
+            ) from None
+    return ctx
+
+
+def _cert_error(where: str, exc: ssl.SSLCertVerificationError, imap: ImapSettings) -> ConfigError:
+    why = exc.verify_message or exc.reason or "verification failed"
+    hint = ("check that ca_file is the CA that signed the server's certificate" if imap.ca_file
+            else "if the server uses a self-signed certificate, set ca_file to its CA certificate (PEM)")
+    return ConfigError(f"[imap] ca_file: certificate check failed for {where} ({why}); {hint}")
+
+
+def connect(settings: Settings) -> ImapConnection:
+    """Open, secure and log in to the ``[imap]`` server; return the ImapConnection (a context manager).
+
+    ``security``: "tls" implicit TLS (RFC 8314), "starttls" (RFC 3501 §6.2.1; refused if not offered),
+    "plain" (loopback only). Certificates are always checked (system CAs + ``ca_file``). The socket timeout
+    is ``[imap] timeout`` seconds. Raises ServerUnreachable (75), AuthFailed (77), ConfigError (78).
+    """
+    imap = settings.imap
+    if imap is None:
+        raise ConfigError(f"{settings.source or '<config>'}: [imap]: required table is missing; add host and username")
+    host, port = imap.host, imap.effective_port()
+    where = f"{host}:{port}"
+    if imap.security == "plain" and host not in LOOPBACK:
+        raise ConfigError("[imap] security: plain is only allowed to 127.0.0.1/localhost; use tls or starttls")
+    user = imap.username or settings.my_email()
+    if not user:
+        raise ConfigError("[imap] username: required key is missing; add it")
+    password = imap.password_value("imap")
+    ctx = ssl_context(imap)
+    try:
+        client = IMAPClient(host, port, ssl=imap.security == "tls", ssl_context=ctx, timeout=imap.timeout)
+    except ssl.SSLCertVerificationError as exc:
+        raise _cert_error(where, exc, imap) from None
+    except (OSError, IMAPClientAbortError, EOFError) as exc:
+        raise ServerUnreachable(f"IMAP {where}: cannot connect ({_describe(exc)})") from None
+    except IMAPClientError as exc:
+        raise ServerUnreachable(f"IMAP {where}: bad greeting ({' '.join(_s(exc).split())[:200]})") from None
+    client.normalise_times = False
+    try:
+        if imap.security == "starttls":
+            caps = {_s(c).upper() for c in client.capabilities()}
+            if "STARTTLS" not in caps:
+                raise ConfigError(f"[imap] security: {where} does not offer STARTTLS; use security = \"tls\"")
+            client.starttls(ctx)
+        try:
+            client.login(user, password)
+        except LoginError as exc:
+            text = _s(exc)
+            if "UNAVAILABLE" in text.upper():
+                raise ServerUnreachable(f"IMAP {where}: login temporarily unavailable; try again later") from None
+            raise AuthFailed(
+                f"IMAP {where}: login refused for {user!r}; check [imap] username and the password source"
+            ) from None
+        return ImapConnection(client, imap, where)
+    except ssl.SSLCertVerificationError as exc:
+        _shutdown(client)
+        raise _cert_error(where, exc, imap) from None
+    except GraceboxError:
+        _shutdown(client)
+        raise
+    except (OSError, IMAPClientAbortError, EOFError) as exc:
+        _shutdown(client)
+        raise ServerUnreachable(f"IMAP {where}: connection lost while logging in ({_describe(exc)})") from None
+    except IMAPClientError as exc:
+        _shutdown(client)
+        raise ServerUnreachable(f"IMAP {where}: {' '.join(_s(exc).split())[:200]}") from None
+
+
+def _shutdown(client: IMAPClient) -> None:
+    with contextlib.suppress(Exception):
+        client.shutdown()
+
+
+def chunks(items: Sequence[int], size: int) -> Iterable[list[int]]:
+    """Split ``items`` into lists of at most ``size`` (for batched FETCH)."""
+    for i in range(0, len(items), size):
+        yield list(items[i:i + size])
