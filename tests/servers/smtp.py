@@ -10,7 +10,8 @@
 * fault injection (``inject``): ``fail_rcpt`` ("550 ..."), ``fail_data`` ("451 ..." / "554 ..."),
   ``drop_after_data`` (the connection is aborted after the DATA is read, before any reply: the client sees a
   disconnect) and ``delay_data`` (seconds to sleep before replying to DATA), each optionally only for the next
-  N messages.
+  N messages;
+* ``smtp_config()``: the matching ``[smtp]`` config table.
 
 Facts behind the choices are in TEST-SERVERS.md of the project notes: ``port=0`` does not work with the
 Controller, so a free port is picked first (and retried if taken meanwhile); AUTH is offered on SMTPS only with
@@ -128,7 +129,7 @@ class _State:
     received: list[Received] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     auth_failures: int = 0
-    connections: int = 0
+    data_seen: int = 0
     fail_rcpt: _Fault = field(default_factory=_Fault)
     fail_data: _Fault = field(default_factory=_Fault)
     drop_after_data: _Fault = field(default_factory=_Fault)
@@ -180,14 +181,18 @@ class _Handler:
             delay = st.delay_data.take()
             fail = st.fail_data.take()
             drop = None if fail else st.drop_after_data.take()
-        if delay:
-            await asyncio.sleep(float(delay))
+            st.data_seen += 1
         if fail:
+            if delay:
+                await asyncio.sleep(float(delay))
             with self.owner._lock:
                 st.rejected.append(Rejected(mail_from, rcpts, raw, str(fail)))
             return str(fail)
+        # The server has the whole message from here on (it is recorded before any delay or drop).
         with self.owner._lock:
             st.received.append(Received(mail_from, rcpts, raw, login, dropped=bool(drop)))
+        if delay:
+            await asyncio.sleep(float(delay))
         if drop:
             assert server.transport is not None
             server.transport.abort()
@@ -238,6 +243,25 @@ class SmtpTestServer:
         """How many AUTH attempts were refused since the last ``reset()``."""
         return self._state.auth_failures
 
+    @property
+    def data_seen(self) -> int:
+        """How many complete DATA payloads arrived since the last ``reset()`` (accepted, refused or not yet
+        answered: a ``delay_data`` reply still pending counts)."""
+        return self._state.data_seen
+
+    def smtp_config(self, *, password: str | None = None, ca_file: bool = True, timeout: float = 10,
+                    **extra: Any) -> dict[str, Any]:
+        """An ``[smtp]`` table for ``tests.servers.config_factory.write_config`` / ``settings_from_dict``:
+        host, port, security, username, password (``password`` overrides it), ca_file (unless False),
+        timeout seconds, plus ``extra`` keys."""
+        table: dict[str, Any] = {"host": self.host, "port": self.port, "security": self.security,
+                                 "username": self.user, "password": self.password if password is None else password,
+                                 "timeout": timeout}
+        if ca_file:
+            table["ca_file"] = self.ca_file
+        table.update(extra)
+        return table
+
     def client_context(self) -> ssl.SSLContext:
         """An ``ssl.SSLContext`` with certificate and host name checks on that trusts this server's cert."""
         return ssl.create_default_context(cafile=self.ca_file)
@@ -251,7 +275,8 @@ class SmtpTestServer:
         ``fail_data``: reply to the DATA instead of 250, e.g. "451 4.3.0 Try later" or "554 5.7.1 Refused";
         the message is not kept (see ``rejected``). ``drop_after_data``: abort the connection after the DATA
         is read, before replying; the message is kept in ``received`` with ``dropped=True``.
-        ``delay_data``: seconds to wait before replying to the DATA (a slow server; for client timeouts).
+        ``delay_data``: seconds to wait before replying to the DATA (a slow server; for client timeouts); the
+        message is recorded in ``received`` before the wait (the server has it, the client has no answer yet).
         Only the faults named are changed.
         """
         with self._lock:
