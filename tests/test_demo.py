@@ -176,3 +176,36 @@ def test_default_locations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         setup.close()
     assert not setup.base_dir.exists()
     assert setup.outbox_dir.is_dir()
+
+
+def test_demo_reply_goes_to_the_outbox_folder(demo: DemoSetup) -> None:
+    """The demo's send path: draft -> queue -> send.flush_outbox(folder_out=...) writes a .eml file."""
+    import email
+    import email.policy
+
+    from mailsync import send
+    from mailsync.models import Decision
+
+    rows = by_sender(demo)
+    with demo.store.session() as s:
+        bram = s.get(Message, rows["Bram Oyelaran"]["id"])
+        assert bram is not None
+        body = compose.render_body(demo.settings, bram, "accept", [], today=NOW.date())
+        reply = send.save_draft(s, bram, "accept", body, settings=demo.settings)
+        send.queue_reply(s, demo.settings, reply)
+        reply_id, message_id = reply.id, reply.message_id
+    assert reply_id is not None
+    results = send.flush_outbox(demo.settings, demo.store, now=NOW, folder_out=demo.outbox_dir)
+    assert [(r.reply_id, r.state) for r in results] == [(reply_id, "sent")]
+    files = list(demo.outbox_dir.glob("*.eml"))
+    assert len(files) == 1
+    sent = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
+    assert sent["Message-ID"] == message_id
+    assert sent["To"] == "Bram Oyelaran <bram@harborline.example>"
+    assert sent["Subject"] == "Re: Coffee about new team leads?"
+    assert sent["In-Reply-To"] == "<bo-coffee-19@harborline.example>"
+    assert sent.get_content().replace("\r\n", "\n").startswith("Hi Bram,\n\nThanks for getting in touch")
+    with demo.store.session() as s:
+        assert s.get(Message, rows["Bram Oyelaran"]["id"]).status == "replied"  # type: ignore[union-attr]
+        kinds = [d.kind for d in s.exec(select(Decision).where(Decision.request_identity == bram.identity))]
+        assert kinds == ["accept"]
