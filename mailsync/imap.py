@@ -303,15 +303,16 @@ class ImapConnection:
                                       _utc(d.get(b"INTERNALDATE")), int(d.get(b"RFC822.SIZE") or len(raw))))
         return out
 
-    def fetch_flags(self, uids: Sequence[int] | str, *, changedsince: int | None = None) -> dict[int, tuple[str, ...]]:
-        """UID FETCH FLAGS for ``uids`` (a list, or a range string like "1:500") in the selected folder;
-        with ``changedsince`` only messages whose MODSEQ is higher (RFC 7162 §3.1.4 CHANGEDSINCE)."""
-        if not isinstance(uids, str) and not uids:
+    def fetch_flags(self, uids: Sequence[int], *, changedsince: int | None = None) -> dict[int, tuple[str, ...]]:
+        """UID FETCH FLAGS for ``uids`` (explicit UIDs: imapclient 4.1 rejects range strings) in the selected
+        folder; with ``changedsince`` only messages whose MODSEQ is higher (RFC 7162 §3.1.4 CHANGEDSINCE).
+        Callers keep lists short (a few thousand UIDs) so the command line stays within server limits."""
+        if not uids:
             return {}
         mods = [f"CHANGEDSINCE {changedsince}"] if changedsince is not None else None
         where = self._selected[0] if self._selected else None
         with self._guard("FETCH FLAGS", where):
-            got = self.client.fetch(uids if isinstance(uids, str) else list(uids), ["FLAGS"], modifiers=mods)
+            got = self.client.fetch(list(uids), ["FLAGS"], modifiers=mods)
         return {int(u): tuple(_s(f) for f in d.get(b"FLAGS", ())) for u, d in got.items()}
 
     def fetch_envelopes(self, uids: Sequence[int]) -> list[EnvelopeInfo]:

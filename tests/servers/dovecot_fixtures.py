@@ -124,6 +124,11 @@ class ImapAccount:
         got = self.client.fetch([uid], ["FLAGS"])
         return {f.decode() if isinstance(f, bytes) else str(f) for f in got[uid][b"FLAGS"]}
 
+    def fetch_raw(self, folder: str, uid: int) -> bytes:
+        """The message bytes as the server stores them (Dovecot turns NUL bytes into 0x80 on APPEND)."""
+        self.client.select_folder(folder, readonly=True)
+        return bytes(self.client.fetch([uid], ["BODY.PEEK[]"])[uid][b"BODY[]"])
+
     def add_flags(self, folder: str, uids: Sequence[int], flags: Sequence[str]) -> None:
         """STORE +FLAGS from this other client."""
         self.client.select_folder(folder)

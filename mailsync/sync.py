@@ -1,0 +1,589 @@
+"""One sync pass (DESIGN "Sync"; RFC 3501, RFC 7162 CONDSTORE): Sent folder, requests folder, re-checks, outbox.
+
+``run_sync(settings)`` holds a file lock beside the database (``store.lock_path``) so cron and the TUI never
+sync at once; a held lock returns ``SyncReport(locked=True)`` at once. Steps:
+
+1. Sent folder first: ENVELOPE of UIDs above the stored highest -> ``KnownAddress`` rows (To/Cc, lower-case,
+   with name and count), so requests are judged against current history (RF3 "do I know them").
+2. Requests folder: STATUS (UIDVALIDITY, UIDNEXT, MESSAGES, HIGHESTMODSEQ); if nothing changed since the last
+   pass the folder is skipped. Else SELECT (read-only; CONDSTORE when advertised). A UIDVALIDITY change
+   detaches the folder's rows (uid=None) and fetches everything again, re-attaching rows by identity
+   (Message-ID, else sha256 of the raw bytes) so ``Message.id`` stays the same; rows left detached are gone.
+   Expunged UIDs (in the DB, not on the server) are deleted with their flag hits (replies, decisions and
+   corrections are keyed by identity and survive). Flag changes: ``CHANGEDSINCE`` the stored HIGHESTMODSEQ
+   with CONDSTORE, else FLAGS of every stored UID. New mail: UIDs above the stored highest, fetched in
+   batches; each batch is parsed, checked and committed in one transaction together with the folder's
+   ``highest_uid``, so a cut connection resumes where it stopped.
+3. Re-check stored requests whose ``context_key`` or ``checker_version`` differs (from the stored raw bytes).
+4. ``send.flush_outbox`` on the same connection (when ``flush``).
+
+Errors are graded: a bad message aborts only that message (stored raw, with a warning); a folder error aborts
+that folder (a warning); a connection error aborts the run (ServerUnreachable). A missing requests folder is
+a ConfigError naming ``[imap] requests_folder`` and the folders that exist.
+
+Heavy modules (SQLModel, the parser, the checker) are imported inside the functions that need them, so the
+folder-state check (``folder_unchanged``) can later run before any of them are loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from .errors import ConfigError
+from .imap import FetchedMessage, FolderError, FolderMissing, FolderStatus, ImapConnection, chunks, connect
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from .config import Settings
+    from .models import Message
+    from .send import SendResult
+    from .store import Store
+    from .types import CheckContext, FlagHit, ParsedMessage
+
+#: Messages per FETCH BODY.PEEK[] batch (one DB transaction each).
+BATCH_SIZE = 200
+#: Messages per FETCH ENVELOPE batch in the Sent folder.
+ENVELOPE_BATCH = 500
+#: UIDs per FETCH FLAGS command (explicit UID lists; CHANGEDSINCE narrows the answer, not the command).
+FLAGS_BATCH = 2000
+#: Stored requests re-checked per transaction.
+RECHECK_BATCH = 200
+#: Row ids per SQL ``IN (...)`` list.
+SQL_CHUNK = 500
+
+#: ``progress(phase, done, total)``: phase is "sent", "fetch", "flags" or "recheck"; done/total are counts
+#: of messages in that phase.
+ProgressFn = Callable[[str, int, int], None]
+
+
+@dataclass
+class SyncReport:
+    """What one ``run_sync`` did.
+
+    ``new``: requests stored for the first time; ``updated``: stored requests whose IMAP flags changed or that
+    were re-attached after a UIDVALIDITY change; ``expunged``: rows deleted because their message left the
+    server; ``rechecked``: stored requests checked again; ``locked``: another sync held the lock and nothing
+    was done; ``sent``: the outbox flush results; ``warnings``: one-line problems (a message stored raw, a
+    folder skipped), never containing a password.
+    """
+
+    new: int = 0
+    updated: int = 0
+    expunged: int = 0
+    rechecked: int = 0
+    locked: bool = False
+    sent: list[SendResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def folder_unchanged(stored: FolderStatus | None, current: FolderStatus) -> bool:
+    """True when a folder provably did not change since ``stored`` was recorded: same UIDVALIDITY, UIDNEXT and
+    MESSAGES, and the same HIGHESTMODSEQ (RFC 7162 §3.1.2.1: any flag change raises it). Without a
+    HIGHESTMODSEQ on both sides flag changes can't be ruled out, so the answer is False. Pure, no imports."""
+    if stored is None or current.highestmodseq is None or stored.highestmodseq is None:
+        return False
+    return (stored.uidvalidity == current.uidvalidity and stored.uidnext == current.uidnext
+            and stored.messages == current.messages and stored.highestmodseq == current.highestmodseq)
+
+
+def run_sync(settings: Settings, *, store: Store | None = None, progress: ProgressFn | None = None,
+             now: datetime | None = None, flush: bool = True) -> SyncReport:
+    """Run one sync pass (module docstring) and return its SyncReport.
+
+    ``store`` defaults to ``Store(settings.database_url())`` (closed again at the end); ``progress`` is called
+    per batch; ``now`` (aware UTC, default the clock) dates the check context and the outbox flush; ``flush``
+    runs ``send.flush_outbox`` at the end on the same IMAP connection.
+    Raises ServerUnreachable (75), AuthFailed (77), ConfigError (78: certificate check failed, requests folder
+    missing, bad settings). Another sync holding the lock -> ``SyncReport(locked=True)``, nothing done.
+    """
+    from filelock import FileLock, Timeout
+
+    from .store import Store, lock_path
+
+    own_store = store is None
+    if store is None:
+        store = Store(settings.database_url())
+    lock_file = lock_path(store.url)
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(lock_file), timeout=0)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        if own_store:
+            store.close()
+        return SyncReport(locked=True)
+    try:
+        report = SyncReport()
+        when = now or datetime.now(UTC)
+        with connect(settings) as conn:
+            run = _Run(settings, store, conn, report, progress, when)
+            run.sync_sent()
+            run.build_context()
+            run.sync_requests()
+            run.recheck()
+            if flush:
+                from . import send
+
+                report.sent = list(send.flush_outbox(settings, store, imap=conn, now=now))
+        return report
+    finally:
+        lock.release()
+        if own_store:
+            store.close()
+
+
+class _Run:
+    """The state of one pass: settings, store, connection, report, clock, check context."""
+
+    def __init__(self, settings: Settings, store: Store, conn: ImapConnection, report: SyncReport,
+                 progress: ProgressFn | None, now: datetime) -> None:
+        self.settings = settings
+        self.store = store
+        self.conn = conn
+        self.report = report
+        self.progress = progress or (lambda _phase, _done, _total: None)
+        self.now = now
+        self.ctx: CheckContext | None = None
+        self.ckey = ""
+        assert settings.imap is not None
+        self.requests_name = settings.imap.requests_folder
+
+    def warn(self, text: str) -> None:
+        self.report.warnings.append(" ".join(text.split()))
+
+    # --- folders in the DB --------------------------------------------------------------------------------
+    @staticmethod
+    def _folder(s: Session, name: str, role: str) -> Any:
+        from sqlmodel import select
+
+        from .models import Folder
+
+        row = s.exec(select(Folder).where(Folder.name == name)).first()
+        if row is None:
+            row = Folder(name=name, role=role, highest_uid=0)
+            s.add(row)
+            s.flush()
+        elif row.role != role:
+            row.role = role
+        return row
+
+    # --- 1. Sent --------------------------------------------------------------------------------------
+    def sync_sent(self) -> None:
+        """Learn To/Cc addresses of new Sent messages (KnownAddress). Folder trouble -> a warning."""
+        try:
+            name = self.conn.sent_folder()
+        except FolderError as exc:
+            self.warn(f"Sent folder skipped: {exc}")
+            return
+        if name == self.requests_name:
+            self.warn(f"Sent folder {name!r} is also [imap] requests_folder; sent history skipped")
+            return
+        try:
+            self._sync_sent(name)
+        except FolderMissing:
+            self.warn(f"Sent folder {name!r} not found, so no sent history for RF3; set [imap] sent_folder "
+                      f"(folders: {', '.join(self._names())})")
+        except FolderError as exc:
+            self.warn(f"Sent folder skipped: {exc}")
+
+    def _sync_sent(self, name: str) -> None:
+        from sqlmodel import delete
+
+        from .models import KnownAddress
+
+        st = self.conn.status(name)
+        with self.store.session() as s:
+            row = self._folder(s, name, "sent")
+            if row.uidvalidity is not None and row.uidvalidity != st.uidvalidity:
+                # UIDs mean nothing any more: count the whole folder again from scratch.
+                s.exec(delete(KnownAddress))
+                row.highest_uid = 0
+                row.uidnext = None
+                self.warn(f"UIDVALIDITY of {name!r} changed; sent history re-read")
+            if row.uidvalidity == st.uidvalidity and row.uidnext == st.uidnext and row.messages == st.messages:
+                return
+            row.uidvalidity = st.uidvalidity
+            row_id, highest = row.id, row.highest_uid
+        sel = self.conn.select(name)
+        uids = self.conn.uids_above(highest)
+        done = 0
+        for batch in chunks(uids, ENVELOPE_BATCH):
+            envs = self.conn.fetch_envelopes(batch)
+            with self.store.session() as s:
+                self._learn(s, envs)
+                from .models import Folder
+
+                row = s.get(Folder, row_id)
+                row.highest_uid = max(row.highest_uid, max(batch))
+            done += len(batch)
+            self.progress("sent", done, len(uids))
+        with self.store.session() as s:
+            from .models import Folder
+
+            row = s.get(Folder, row_id)
+            row.uidnext, row.messages, row.highestmodseq = sel.uidnext, sel.messages, sel.highestmodseq
+            row.last_sync = self.now
+
+    def _learn(self, s: Session, envs: Sequence[Any]) -> None:
+        from sqlmodel import col, select
+
+        from .models import KnownAddress
+
+        me = (self.settings.my_email() or "").lower()
+        seen: dict[str, tuple[str | None, int, datetime | None, datetime | None]] = {}
+        for e in envs:
+            for a in (*e.to, *e.cc):
+                if not a.address or a.address == me:
+                    continue
+                name, count, first, last = seen.get(a.address, (None, 0, None, None))
+                d = e.date
+                first = d if first is None or (d is not None and d < first) else first
+                last = d if last is None or (d is not None and d > last) else last
+                seen[a.address] = (a.name or name, count + 1, first, last)
+        if not seen:
+            return
+        existing = {k.address: k for k in s.exec(select(KnownAddress).where(col(KnownAddress.address).in_(seen)))}
+        for addr, (name, count, first, last) in seen.items():
+            k = existing.get(addr)
+            if k is None:
+                s.add(KnownAddress(address=addr, name=name, count=count, first_seen=first, last_seen=last))
+                continue
+            k.count += count
+            k.name = name or k.name
+            kf, kl = _aware(k.first_seen), _aware(k.last_seen)
+            k.first_seen = first if kf is None or (first is not None and first < kf) else kf
+            k.last_seen = last if kl is None or (last is not None and last > kl) else kl
+
+    # --- context ----------------------------------------------------------------------------------------
+    def build_context(self) -> None:
+        """Build the CheckContext once (after the Sent scan) and its key."""
+        from . import inbox
+
+        with self.store.session() as s:
+            self.ctx = inbox.build_context(s, self.settings, self.now)
+        self.ckey = inbox.context_key(self.ctx)
+
+    # --- 2. requests ------------------------------------------------------------------------------------
+    def _names(self) -> list[str]:
+        try:
+            return self.conn.folder_names()
+        except FolderError:
+            return ["(could not list folders)"]
+
+    def sync_requests(self) -> None:
+        """Sync the requests folder; a missing folder is a ConfigError, other folder trouble a warning."""
+        name = self.requests_name
+        try:
+            st = self.conn.status(name)
+        except FolderMissing:
+            where = self.conn.where
+            raise ConfigError(
+                f"[imap] requests_folder: {name!r} does not exist on {where}; folders there: "
+                f"{', '.join(self._names())}; set requests_folder to one of them"
+            ) from None
+        except FolderError as exc:
+            self.warn(f"requests folder skipped: {exc}")
+            return
+        with self.store.session() as s:
+            row = self._folder(s, name, "requests")
+            stored = FolderStatus(name, row.uidvalidity, row.uidnext, row.messages, row.highestmodseq)
+            row_id = row.id
+        if folder_unchanged(stored, st):
+            return
+        try:
+            self._sync_requests(name, row_id)
+        except FolderMissing:
+            self.warn(f"requests folder {name!r} disappeared during the sync")
+        except FolderError as exc:
+            self.warn(f"requests folder skipped: {exc}")
+
+    def _sync_requests(self, name: str, row_id: int) -> None:
+        from sqlmodel import col, select, update
+
+        from .models import Folder, Message
+
+        sel = self.conn.select(name)
+        with self.store.session() as s:
+            row = s.get(Folder, row_id)
+            if row.uidvalidity is not None and row.uidvalidity != sel.uidvalidity:
+                s.exec(update(Message).where(col(Message.folder_id) == row_id).values(uid=None))
+                self.warn(f"UIDVALIDITY of {name!r} changed ({row.uidvalidity} -> {sel.uidvalidity}); "
+                          "fetching the folder again, rows re-attached by Message-ID")
+                row.highest_uid = 0
+                row.highestmodseq = None
+                row.uidnext = None
+                row.messages = None
+            row.uidvalidity = sel.uidvalidity
+            old_highest, old_modseq = row.highest_uid, row.highestmodseq
+            db_uids = set(s.exec(select(Message.uid).where(
+                Message.folder_id == row_id, col(Message.uid).is_not(None))).all())
+            detached: dict[str, list[int]] = {}
+            for ident, mid in s.exec(select(Message.identity, Message.id).where(
+                    Message.folder_id == row_id, col(Message.uid).is_(None)).order_by(col(Message.id))).all():
+                detached.setdefault(ident, []).append(mid)
+
+        server = self.conn.search_uids("ALL")
+        server_set = set(server)
+        gone = sorted(u for u in db_uids if u not in server_set)
+        if gone:
+            self._delete_uids(row_id, gone)
+        kept = sorted(db_uids & server_set)
+        if kept:
+            self._sync_flags(row_id, kept, old_modseq)
+        new = [u for u in server if u > old_highest]  # filters the "n+1:*" last-message quirk by construction
+        self._fetch_new(name, row_id, sel.uidvalidity, new, detached)
+
+        with self.store.session() as s:
+            leftover = list(s.exec(select(Message.id).where(
+                Message.folder_id == row_id, col(Message.uid).is_(None))).all())
+            if leftover:
+                self._delete_ids(s, leftover)
+                self.report.expunged += len(leftover)
+            row = s.get(Folder, row_id)
+            row.uidnext, row.messages, row.highestmodseq = sel.uidnext, sel.messages, sel.highestmodseq
+            row.last_sync = self.now
+
+    def _delete_ids(self, s: Session, ids: list[int]) -> None:
+        """Delete Message rows ``ids`` and their flag hits; replies keep their identity, lose the row link."""
+        from sqlmodel import col, delete, update
+
+        from .models import FlagHitRow, Message, Reply
+
+        for part in chunks(ids, SQL_CHUNK):
+            s.exec(delete(FlagHitRow).where(col(FlagHitRow.message_pk).in_(part)))
+            s.exec(update(Reply).where(col(Reply.message_pk).in_(part)).values(message_pk=None))
+            s.exec(delete(Message).where(col(Message.id).in_(part)))
+
+    def _delete_uids(self, row_id: int, uids: list[int]) -> None:
+        from sqlmodel import col, select
+
+        from .models import Message
+
+        with self.store.session() as s:
+            ids: list[int] = []
+            for part in chunks(uids, SQL_CHUNK):
+                ids.extend(s.exec(select(Message.id).where(
+                    Message.folder_id == row_id, col(Message.uid).in_(part))).all())
+            self._delete_ids(s, ids)
+        self.report.expunged += len(ids)
+
+    def _sync_flags(self, row_id: int, kept: list[int], old_modseq: int | None) -> None:
+        """Fetch flags of stored UIDs (CHANGEDSINCE when possible) and update imap_flags + status."""
+        changed: dict[int, tuple[str, ...]] = {}
+        since = old_modseq if self.conn.condstore else None
+        keep = set(kept)
+        done = 0
+        for part in chunks(kept, FLAGS_BATCH):
+            got = self.conn.fetch_flags(part, changedsince=since)
+            changed.update((u, f) for u, f in got.items() if u in keep)
+            done += len(part)
+            self.progress("flags", done, len(kept))
+        if changed:
+            self._apply_flags(row_id, changed)
+
+    def _apply_flags(self, row_id: int, flags: dict[int, tuple[str, ...]]) -> None:
+        from sqlmodel import col, select
+
+        from . import inbox
+        from .models import Message
+
+        uids = sorted(flags)
+        with self.store.session() as s:
+            for part in chunks(uids, SQL_CHUNK):
+                rows = s.exec(select(Message).where(Message.folder_id == row_id, col(Message.uid).in_(part))).all()
+                for m in rows:
+                    new = _norm_flags(flags[m.uid])
+                    if new != _norm_flags(m.imap_flags or ()):
+                        m.imap_flags = list(new)
+                        inbox.refresh_status(s, m)
+                        s.add(m)
+                        self.report.updated += 1
+
+    def _fetch_new(self, name: str, row_id: int, uidvalidity: int | None, uids: list[int],
+                   detached: dict[str, list[int]]) -> None:
+        done = 0
+        for batch in chunks(uids, BATCH_SIZE):
+            fetched = self.conn.fetch_messages(batch)
+            items = [(fm, *self._parse(name, fm)) for fm in fetched]
+            self._store_batch(row_id, uidvalidity, items, max(batch), detached)
+            done += len(batch)
+            self.progress("fetch", done, len(uids))
+
+    def _parse(self, folder: str, fm: FetchedMessage) -> tuple[ParsedMessage, bool]:
+        """Parse one message; a parser exception yields a placeholder ParsedMessage (raw is kept) + warning."""
+        from . import parse
+
+        try:
+            return parse.parse(fm.raw), True
+        except Exception as exc:  # noqa: BLE001 - a bad message aborts only itself
+            self.warn(f"{folder} UID {fm.uid}: could not be parsed ({type(exc).__name__}); stored raw")
+            return _placeholder(f"parse failed: {type(exc).__name__}"), False
+
+    def _check(self, folder: str, uid: int | None, parsed: ParsedMessage) -> tuple[list[FlagHit], bool]:
+        from . import checker
+
+        assert self.ctx is not None
+        try:
+            return list(checker.check(parsed, self.ctx)), True
+        except Exception as exc:  # noqa: BLE001 - a checker bug on one message must not stop the sync
+            where = f"{folder} UID {uid}" if uid is not None else folder
+            self.warn(f"{where}: checker failed ({type(exc).__name__}); stored without flags")
+            return [], False
+
+    def _store_batch(self, row_id: int, uidvalidity: int | None,
+                     items: list[tuple[FetchedMessage, ParsedMessage, bool]], batch_max: int,
+                     detached: dict[str, list[int]]) -> None:
+        """Store a batch in one transaction with the folder's highest_uid; when the database rejects it
+        (bad data, not an outage), store the messages one by one, a rejected one as a raw placeholder."""
+        from sqlalchemy.exc import DataError, IntegrityError
+
+        from .models import Folder
+
+        snapshot = {k: list(v) for k, v in detached.items()}
+        try:
+            with self.store.session() as s:
+                counts = [self._store_one(s, row_id, uidvalidity, fm, parsed, ok, detached)
+                          for fm, parsed, ok in items]
+                row = s.get(Folder, row_id)
+                row.highest_uid = max(row.highest_uid, batch_max)
+        except (DataError, IntegrityError, ValueError, TypeError):
+            detached.clear()
+            detached.update(snapshot)
+            counts = []
+            for fm, parsed, ok in items:
+                try:
+                    with self.store.session() as s:
+                        counts.append(self._store_one(s, row_id, uidvalidity, fm, parsed, ok, detached))
+                except (DataError, IntegrityError, ValueError, TypeError) as exc:
+                    self.warn(f"{self.requests_name} UID {fm.uid}: the database refused it "
+                              f"({type(exc).__name__}); stored raw")
+                    with self.store.session() as s:
+                        counts.append(self._store_one(s, row_id, uidvalidity, fm,
+                                                      _placeholder(f"not storable: {type(exc).__name__}"),
+                                                      False, detached))
+            with self.store.session() as s:
+                row = s.get(Folder, row_id)
+                row.highest_uid = max(row.highest_uid, batch_max)
+        for is_new in counts:
+            if is_new:
+                self.report.new += 1
+            else:
+                self.report.updated += 1
+
+    def _store_one(self, s: Session, row_id: int, uidvalidity: int | None, fm: FetchedMessage,
+                   parsed: ParsedMessage, parsed_ok: bool, detached: dict[str, list[int]]) -> bool:
+        """Insert (or re-attach) one message with its check; returns True when a new row was made."""
+        from . import inbox
+        from .models import Message
+
+        hits, checked = self._check(self.requests_name, fm.uid, parsed)
+        ident, _digest = inbox.identity_of(parsed, fm.raw)
+        m: Message | None = None
+        ids = detached.get(ident)
+        while ids and m is None:
+            m = s.get(Message, ids.pop(0))
+        if m is not None:
+            inbox.fill_message(m, parsed, fm.raw)
+            is_new = False
+        else:
+            m = inbox.new_message(parsed, fm.raw, folder_id=row_id)
+            is_new = True
+        m.uid = fm.uid
+        m.uidvalidity = uidvalidity
+        m.imap_flags = list(_norm_flags(fm.flags))
+        m.internaldate = fm.internaldate
+        m.size = fm.size
+        if not parsed_ok and not m.parse_warnings:
+            m.parse_warnings = list(parsed.warnings) or ["message could not be parsed"]
+        s.add(m)
+        s.flush()
+        inbox.apply_check(s, m, hits, self.ckey)
+        if not checked:
+            m.checker_version = 0  # try again at the next re-check
+        inbox.refresh_status(s, m)
+        return is_new
+
+    # --- 3. re-check -----------------------------------------------------------------------------------
+    def recheck(self) -> None:
+        """Re-check stored requests whose context key or checker version is stale, from their raw bytes."""
+        from sqlmodel import col, or_, select
+
+        from . import checker, inbox
+        from .models import Message
+
+        with self.store.session() as s:
+            ids = list(s.exec(select(Message.id).where(or_(
+                Message.context_key != self.ckey, Message.checker_version != checker.CHECKER_VERSION,
+            )).order_by(col(Message.id))).all())
+        done = 0
+        for part in chunks(ids, RECHECK_BATCH):
+            with self.store.session() as s:
+                for m in s.exec(select(Message).where(col(Message.id).in_(part))).all():
+                    parsed = self._reparse(m)
+                    hits, ok = self._check("re-check", m.uid, parsed)
+                    inbox.apply_check(s, m, hits, self.ckey)
+                    if not ok:
+                        m.checker_version = 0
+                    s.add(m)
+                    self.report.rechecked += 1
+            done += len(part)
+            self.progress("recheck", done, len(ids))
+
+    @staticmethod
+    def _reparse(m: Message) -> ParsedMessage:
+        from . import parse
+
+        try:
+            return parse.parse(bytes(m.raw))
+        except Exception:  # noqa: BLE001 - fall back to the stored fields
+            return _from_row(m)
+
+
+def _aware(d: datetime | None) -> datetime | None:
+    if d is None:
+        return None
+    return d if d.tzinfo else d.replace(tzinfo=UTC)
+
+
+def _norm_flags(flags: Iterable[str]) -> tuple[str, ...]:
+    """Flags as a sorted tuple of strings, without \\Recent (session-only, RFC 3501 §2.3.2)."""
+    return tuple(sorted({f for f in flags if f.lower() != "\\recent"}))
+
+
+def uid_set(uids: Sequence[int]) -> str:
+    """Compress sorted UIDs into an IMAP sequence set (RFC 3501 §9 sequence-set), e.g. [1,2,3,7] -> "1:3,7"."""
+    parts: list[str] = []
+    xs = sorted(set(uids))
+    i = 0
+    while i < len(xs):
+        j = i
+        while j + 1 < len(xs) and xs[j + 1] == xs[j] + 1:
+            j += 1
+        parts.append(str(xs[i]) if i == j else f"{xs[i]}:{xs[j]}")
+        i = j + 1
+    return ",".join(parts)
+
+
+def _placeholder(warning: str) -> ParsedMessage:
+    from .types import ParsedMessage
+
+    return ParsedMessage(message_id=None, subject="(message could not be read)", from_=None,
+                         body_text="(message could not be read; the raw bytes are kept)", warnings=(warning,))
+
+
+def _from_row(m: Message) -> ParsedMessage:
+    from .types import Address, ParsedMessage, Via
+
+    def addrs(xs: list[dict[str, str | None]] | None) -> tuple[Address, ...]:
+        return tuple(Address(x.get("name"), x.get("address")) for x in xs or [])
+
+    via = Via(m.via.get("address"), m.via.get("kind") or "notification", m.via.get("site")) if m.via else None
+    frm = Address(m.from_name, m.from_address) if (m.from_name or m.from_address) else None
+    return ParsedMessage(message_id=m.message_id, subject=m.subject, from_=frm, reply_to=addrs(m.reply_to),
+                         to=addrs(m.to_addrs), cc=addrs(m.cc_addrs), date=_aware(m.date),
+                         in_reply_to=m.in_reply_to, references=tuple(m.references or ()), body_text=m.body_text,
+                         via=via, auto_submitted=m.auto_submitted, warnings=tuple(m.parse_warnings or ()))
