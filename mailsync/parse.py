@@ -134,7 +134,7 @@ def codec_for(label: str | None) -> str | None:
         info = codecs.lookup(name)
     except (LookupError, ValueError, TypeError):
         return None
-    if not getattr(info, "_is_text_encoding", True) or info.name in _FORBIDDEN_CODECS:
+    if not getattr(info, "_is_text_encoding", True) or info.name.replace("-", "_") in _FORBIDDEN_CODECS:
         return None
     return info.name
 
@@ -226,6 +226,8 @@ _WS_ONLY = re.compile(r"[ \t\r\n]*")
 def _ew_bytes(enc: str, text: str) -> bytes | None:
     if enc in "bB":
         t = re.sub(r"[^A-Za-z0-9+/]", "", text)
+        if not t and text.strip("="):
+            return None
         if len(t) % 4 == 1:
             t = t[:-1]
         t += "=" * (-len(t) % 4)
