@@ -446,8 +446,7 @@ class _Run:
         snapshot = {k: list(v) for k, v in detached.items()}
         try:
             with self.store.session() as s:
-                counts = [self._store_one(s, row_id, uidvalidity, fm, parsed, ok, detached)
-                          for fm, parsed, ok in items]
+                counts = self._store_many(s, row_id, uidvalidity, items, detached)
                 row = s.get(Folder, row_id)
                 row.highest_uid = max(row.highest_uid, batch_max)
         except (DataError, IntegrityError, ValueError, TypeError):
@@ -457,14 +456,13 @@ class _Run:
             for fm, parsed, ok in items:
                 try:
                     with self.store.session() as s:
-                        counts.append(self._store_one(s, row_id, uidvalidity, fm, parsed, ok, detached))
+                        counts.extend(self._store_many(s, row_id, uidvalidity, [(fm, parsed, ok)], detached))
                 except (DataError, IntegrityError, ValueError, TypeError) as exc:
                     self.warn(f"{self.requests_name} UID {fm.uid}: the database refused it "
                               f"({type(exc).__name__}); stored raw")
                     with self.store.session() as s:
-                        counts.append(self._store_one(s, row_id, uidvalidity, fm,
-                                                      _placeholder(f"not storable: {type(exc).__name__}"),
-                                                      False, detached))
+                        bad = _placeholder(f"not storable: {type(exc).__name__}")
+                        counts.extend(self._store_many(s, row_id, uidvalidity, [(fm, bad, False)], detached))
             with self.store.session() as s:
                 row = s.get(Folder, row_id)
                 row.highest_uid = max(row.highest_uid, batch_max)
@@ -474,38 +472,44 @@ class _Run:
             else:
                 self.report.updated += 1
 
-    def _store_one(self, s: Session, row_id: int, uidvalidity: int | None, fm: FetchedMessage,
-                   parsed: ParsedMessage, parsed_ok: bool, detached: dict[str, list[int]]) -> bool:
-        """Insert (or re-attach) one message with its check; returns True when a new row was made."""
+    def _store_many(self, s: Session, row_id: int, uidvalidity: int | None,
+                    items: Sequence[tuple[FetchedMessage, ParsedMessage, bool]],
+                    detached: dict[str, list[int]]) -> list[bool]:
+        """Insert (or re-attach by identity) messages with their checks, one flush for all; returns per
+        message True when a new row was made."""
         from . import inbox
         from .models import Message
 
-        hits, checked = self._check(self.requests_name, fm.uid, parsed)
-        ident, _digest = inbox.identity_of(parsed, fm.raw)
-        m: Message | None = None
-        ids = detached.get(ident)
-        while ids and m is None:
-            m = s.get(Message, ids.pop(0))
-        if m is not None:
-            inbox.fill_message(m, parsed, fm.raw)
-            is_new = False
-        else:
-            m = inbox.new_message(parsed, fm.raw, folder_id=row_id)
-            is_new = True
-        m.uid = fm.uid
-        m.uidvalidity = uidvalidity
-        m.imap_flags = list(_norm_flags(fm.flags))
-        m.internaldate = fm.internaldate
-        m.size = fm.size
-        if not parsed_ok and not m.parse_warnings:
-            m.parse_warnings = list(parsed.warnings) or ["message could not be parsed"]
-        s.add(m)
+        staged: list[tuple[Message, list[FlagHit], bool, bool]] = []
+        for fm, parsed, parsed_ok in items:
+            hits, checked = self._check(self.requests_name, fm.uid, parsed)
+            ident, _digest = inbox.identity_of(parsed, fm.raw)
+            m: Message | None = None
+            ids = detached.get(ident)
+            while ids and m is None:
+                m = s.get(Message, ids.pop(0))
+            if m is not None:
+                inbox.fill_message(m, parsed, fm.raw)
+                is_new = False
+            else:
+                m = inbox.new_message(parsed, fm.raw, folder_id=row_id)
+                is_new = True
+            m.uid = fm.uid
+            m.uidvalidity = uidvalidity
+            m.imap_flags = list(_norm_flags(fm.flags))
+            m.internaldate = fm.internaldate
+            m.size = fm.size
+            if not parsed_ok and not m.parse_warnings:
+                m.parse_warnings = list(parsed.warnings) or ["message could not be parsed"]
+            s.add(m)
+            staged.append((m, hits, checked, is_new))
         s.flush()
-        inbox.apply_check(s, m, hits, self.ckey)
-        if not checked:
-            m.checker_version = 0  # try again at the next re-check
-        inbox.refresh_status(s, m)
-        return is_new
+        for m, hits, checked, _new in staged:
+            inbox.apply_check(s, m, hits, self.ckey)
+            if not checked:
+                m.checker_version = 0  # try again at the next re-check
+            inbox.refresh_status(s, m)
+        return [new for *_rest, new in staged]
 
     # --- 3. re-check -----------------------------------------------------------------------------------
     def recheck(self) -> None:
