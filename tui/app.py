@@ -1,0 +1,347 @@
+"""The Gracebox Textual App: bindings, workers, routing of messages.
+
+All store and network work runs in thread workers (``@work(thread=True)``) that call ``tui.data`` /
+``mailsync`` functions and post typed messages (``tui.messages``) back; handlers here route them to the
+screens. ``run_app`` is the entry point the CLI uses (``gracebox`` and ``gracebox demo``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from mailsync.config import Settings
+from mailsync.store import Store
+from mailsync.types import Address
+
+from . import data
+from .data import Query
+from .messages import (
+    DetailLoaded,
+    DraftSaved,
+    MeterLoaded,
+    PageLoaded,
+    ReplyPrepared,
+    ReplyRendered,
+    SendFinished,
+    StoreChanged,
+    SyncFinished,
+    SyncProgress,
+    WorkFailed,
+)
+from .screens.help import HelpScreen
+from .screens.inbox import FILTER_CYCLE, InboxScreen
+from .screens.note import NoteDialog
+from .screens.reply import ReplyScreen
+from .widgets.request_list import RequestList
+
+
+def _line(exc: BaseException) -> str:
+    """One line for an exception (the GraceboxError messages are already one line, password-free)."""
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+class GraceboxApp(App[int]):
+    """The inbox TUI on ``store`` with ``settings``.
+
+    ``demo_outbox``: when set (``gracebox demo``), sending writes ``<message-id>.eml`` files there and no
+    sync runs. ``clock`` returns the aware UTC "now" used for ages and the RF5/RF6 meter (tests fix it).
+    """
+
+    CSS_PATH = "gracebox.tcss"
+    TITLE = "Gracebox"
+    BINDINGS = [
+        Binding("s", "sync", "Sync", id="app.sync"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(self, settings: Settings, store: Store, *, demo_outbox: Path | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.store = store
+        self.demo_outbox = demo_outbox
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
+        self.syncing = False
+        self.last_send: SendFinished | None = None
+        self.last_sync: SyncFinished | None = None
+        self._write_lock = threading.Lock()
+        who = settings.my_email() or ""
+        self.inbox = InboxScreen(self.clock, "Gracebox" + (" · DEMO" if demo_outbox else "")
+                                 + (f" · {who}" if who else ""))
+
+    # --- lifecycle --------------------------------------------------------------------------------
+    async def on_mount(self) -> None:
+        await self.push_screen(self.inbox)
+        self.inbox.set_query(Query())
+        self.refresh_meter()
+        if self.sync_enabled():
+            self.action_sync()
+            minutes = self.settings.ui.sync_interval
+            if minutes > 0:
+                self.set_interval(minutes * 60, self.action_sync)
+
+    def sync_enabled(self) -> bool:
+        """Syncing runs for a configured account, never in the demo."""
+        return self.demo_outbox is None and self.settings.imap is not None
+
+    def can_send(self) -> bool:
+        """Sending works in the demo (to the outbox folder) or with ``[smtp]`` configured."""
+        return self.demo_outbox is not None or self.settings.smtp is not None
+
+    # --- commands ---------------------------------------------------------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Sync now", "Fetch new requests and flush the outbox", self.action_sync)
+        yield SystemCommand("Help", "Show every key", self.action_help)
+        for name in FILTER_CYCLE:
+            yield SystemCommand(f"Filter: {name}", f"Show {name} requests",
+                                lambda n=name: self.inbox.set_filter(n))
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen([
+            ("Inbox", [*InboxScreen.BINDINGS, *RequestList.BINDINGS]),
+            ("Everywhere", [*GraceboxApp.BINDINGS,
+                            Binding("ctrl+p", "command_palette", "Command palette", id="app.palette")]),
+            ("Reply editor", ReplyScreen.BINDINGS),
+        ]))
+
+    def action_sync(self) -> None:
+        if not self.sync_enabled():
+            self.inbox.set_status("Sync is off here (demo, or no [imap] in the config).")
+            return
+        if self.syncing:
+            return
+        self.syncing = True
+        self.inbox.set_status("Syncing…")
+        self._sync()
+
+    # --- routing from widgets ---------------------------------------------------------------------
+    def on_request_list_page_wanted(self, event: RequestList.PageWanted) -> None:
+        self._load_page(event.generation, event.query, event.offset)
+
+    def on_request_list_highlighted(self, event: RequestList.Highlighted) -> None:
+        if event.row is None:
+            self.inbox.detail.show(None)
+        else:
+            self._load_detail(event.row.id)
+
+    def open_reply(self, message_pk: int, scenario: str | None) -> None:
+        """Open the reply editor on a request (``scenario`` None = suggested)."""
+        self.push_screen(ReplyScreen(message_pk, scenario))
+
+    def ask_note(self, message_pk: int, name: str | None, address: str) -> None:
+        """Ask for a note, then store the sender as a negative contact and re-check (``x``)."""
+        sender = f"{name} <{address}>" if name else address
+
+        def done(note: str | None) -> None:
+            if note is not None:
+                self._note(message_pk, note)
+
+        self.push_screen(NoteDialog(sender), done)
+
+    # --- routing from workers ---------------------------------------------------------------------
+    def on_page_loaded(self, msg: PageLoaded) -> None:
+        self.inbox.request_list.apply_page(msg.generation, msg.page)
+        self.inbox.set_status()
+
+    def on_detail_loaded(self, msg: DetailLoaded) -> None:
+        cur = self.inbox.request_list.current
+        if cur is not None and cur.id == msg.message_pk:
+            self.inbox.detail.show(msg.detail)
+
+    def on_meter_loaded(self, msg: MeterLoaded) -> None:
+        self.inbox.query_one("#topbar").set_meter(msg.text)  # type: ignore[attr-defined]
+
+    def _reply_screen(self, message_pk: int | None = None) -> ReplyScreen | None:
+        for s in reversed(self.screen_stack):
+            if isinstance(s, ReplyScreen) and (message_pk is None or s.message_pk == message_pk):
+                return s
+        return None
+
+    def on_reply_prepared(self, msg: ReplyPrepared) -> None:
+        screen = self._reply_screen(msg.message_pk)
+        if screen is not None:
+            screen.apply_prepared(msg.draft)
+
+    def on_reply_rendered(self, msg: ReplyRendered) -> None:
+        screen = self._reply_screen()
+        if screen is not None:
+            screen.apply_rendered(msg.scenario, msg.body, msg.error)
+
+    def on_draft_saved(self, msg: DraftSaved) -> None:
+        screen = self._reply_screen()
+        if screen is not None:
+            screen.draft_saved(msg.reply_id, msg.error)
+
+    def on_store_changed(self, msg: StoreChanged) -> None:
+        self.reload(note=msg.note)
+
+    def on_work_failed(self, msg: WorkFailed) -> None:
+        self.notify(f"{msg.what}: {msg.error}", severity="error", markup=False)
+        self.inbox.set_status(f"{msg.what} failed: {msg.error}")
+
+    def on_sync_progress(self, msg: SyncProgress) -> None:
+        stage = f"{msg.stage} " if msg.stage else ""
+        self.inbox.set_status(f"Syncing {stage}{msg.done}/{msg.total}…")
+
+    def on_sync_finished(self, msg: SyncFinished) -> None:
+        self.syncing = False
+        self.last_sync = msg
+        if msg.error:
+            note = f"sync failed: {msg.error}"
+            self.notify(msg.error, title="Sync failed", severity="error", markup=False)
+        elif msg.locked:
+            note = "another sync is running"
+        else:
+            note = f"{msg.new} new"
+            if msg.sent:
+                note += f" · {msg.sent} sent"
+            for w in msg.warnings[:3]:
+                self.notify(w, title="Sync", severity="warning", markup=False)
+        self.reload(note=note)
+
+    def on_send_finished(self, msg: SendFinished) -> None:
+        self.last_send = msg
+        detail = msg.detail or ""
+        if msg.state == "sent":
+            text = f"Reply sent{': ' + detail if detail else '.'}"
+            self.notify(text, title="Sent", markup=False)
+        elif msg.state == "failed":
+            text = f"Reply failed: {detail or 'no reason given'}"
+            self.notify(text, title="Not sent", severity="error", markup=False, timeout=15)
+        elif msg.state == "unknown":
+            text = f"Delivery unknown: {detail or 'the connection was lost after the message went out'}"
+            self.notify(text, title="Unknown", severity="warning", markup=False, timeout=15)
+        else:
+            text = f"Reply {msg.state}{': ' + detail if detail else ''}"
+            self.notify(text, markup=False)
+        self.reload(note=text)
+
+    def reload(self, note: str | None = None) -> None:
+        """Refresh the list (keeping the cursor), the detail and the meter; ``note`` goes to the status."""
+        self.inbox.set_query(self.inbox.query_, keep_cursor=True)
+        if note is not None:
+            self.inbox.set_status(note)
+        self.refresh_meter()
+
+    # --- workers ----------------------------------------------------------------------------------
+    def refresh_meter(self) -> None:
+        """Recompute the RF5/RF6 header meter in a worker."""
+        self._meter()
+
+    @work(thread=True, group="meter", exit_on_error=False)
+    def _meter(self) -> None:
+        try:
+            self.post_message(MeterLoaded(data.meter_text(self.store, self.settings, self.clock())))
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(WorkFailed("meter", _line(exc)))
+
+    @work(thread=True, group="page", exit_on_error=False)
+    def _load_page(self, generation: int, query: Query, offset: int) -> None:
+        try:
+            self.post_message(PageLoaded(generation, data.load_page(self.store, query, offset)))
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(WorkFailed("list", _line(exc)))
+
+    @work(thread=True, group="detail", exclusive=True, exit_on_error=False)
+    def _load_detail(self, message_pk: int) -> None:
+        try:
+            d = data.load_detail(self.store, self.settings, message_pk, self.clock())
+            self.post_message(DetailLoaded(message_pk, d))
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(WorkFailed("detail", _line(exc)))
+
+    @work(thread=True, group="reply", exit_on_error=False)
+    def prepare_reply(self, message_pk: int, scenario: str | None) -> None:
+        """Worker: load the draft or render the template for the editor (posts ReplyPrepared)."""
+        try:
+            d = data.prepare_reply(self.store, self.settings, message_pk, scenario, self.clock())
+            self.post_message(ReplyPrepared(message_pk, d))
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(WorkFailed("reply", _line(exc)))
+
+    @work(thread=True, group="reply", exit_on_error=False)
+    def rerender(self, message_pk: int, scenario: str, hits: list) -> None:  # type: ignore[type-arg]
+        """Worker: render ``scenario``'s template for the open editor (posts ReplyRendered)."""
+        try:
+            d = data.load_detail(self.store, self.settings, message_pk, self.clock())
+            if d is None:
+                return
+            body, err = data.render(self.settings, d.message, scenario, hits)
+            self.post_message(ReplyRendered(scenario, body, err))
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(ReplyRendered(scenario, "", _line(exc)))
+
+    @work(thread=True, group="draft", exit_on_error=False)
+    def save_draft(self, message_pk: int, scenario: str, body: str) -> None:
+        """Worker: send.save_draft (posts DraftSaved)."""
+        try:
+            with self._write_lock:
+                rid = data.save_draft(self.store, self.settings, message_pk, scenario, body)
+            self.post_message(DraftSaved(rid))
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(DraftSaved(None, _line(exc)))
+
+    @work(thread=True, group="send", exit_on_error=False)
+    def send_reply(self, message_pk: int, scenario: str, body: str, to: list[Address] | None) -> None:
+        """Worker: queue the reply and flush only it (posts SendFinished)."""
+        try:
+            with self._write_lock:
+                out = data.send_reply(self.store, self.settings, message_pk, scenario, body, to, self.demo_outbox)
+            self.post_message(SendFinished(out.reply_id or 0, out.state, out.detail))
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(SendFinished(0, "failed", _line(exc)))
+
+    def archive(self, message_pk: int) -> None:
+        """Toggle the archived state of a request (``a``)."""
+        self._archive(message_pk)
+
+    @work(thread=True, group="store", exit_on_error=False)
+    def _archive(self, message_pk: int) -> None:
+        try:
+            with self._write_lock:
+                archived = data.set_archived(self.store, message_pk)
+            self.post_message(StoreChanged(message_pk, "archived" if archived else "moved back from the archive"))
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(WorkFailed("archive", _line(exc)))
+
+    @work(thread=True, group="store", exit_on_error=False)
+    def _note(self, message_pk: int, note: str) -> None:
+        try:
+            with self._write_lock:
+                addr, n = data.note_negative(self.store, self.settings, message_pk, note, self.clock())
+            self.post_message(StoreChanged(message_pk, f"noted {addr} as a bad experience; re-checked {n}"))
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(WorkFailed("note", _line(exc)))
+
+    @work(thread=True, group="sync", exit_on_error=False)
+    def _sync(self) -> None:
+        try:
+            from mailsync import sync
+
+            def progress(stage: str, done: int, total: int) -> None:
+                self.post_message(SyncProgress(done, total, stage))
+
+            rep = sync.run_sync(self.settings, store=self.store, progress=progress, now=self.clock())
+            sent = sum(1 for r in rep.sent if r.state == "sent")
+            self.post_message(SyncFinished(rep.new, None, rep.locked, list(rep.warnings), sent))
+        except Exception as exc:  # noqa: BLE001 - every error becomes the status line
+            self.post_message(SyncFinished(0, _line(exc)))
+
+
+def run_app(settings: Settings, store: Store, *, demo_outbox: Path | None = None,
+            clock: Callable[[], datetime] | None = None) -> int:
+    """Run the TUI until the user quits; returns the exit status (0)."""
+    app = GraceboxApp(settings, store, demo_outbox=demo_outbox, clock=clock)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,241 @@
+"""Store access for the TUI's workers (run in threads, never in widgets).
+
+Each function opens its own session on ``store`` (SQLite connections are per thread), calls the
+``mailsync`` functions and returns plain frozen data that can cross back to the UI thread in a message.
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlmodel import select
+
+from mailsync import checker, inbox
+from mailsync.config import Settings
+from mailsync.models import Message, Reply
+from mailsync.store import Store
+from mailsync.types import Address, FlagHit
+
+#: Rows per page fetched for the virtual request list.
+PAGE_SIZE = 100
+#: Body text shown in the detail view is cut after this many characters (the rest is noted).
+BODY_LIMIT = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """What the request list shows: ``filter`` (one of inbox.FILTERS) and ``search`` text (or "")."""
+
+    filter: str = "all"
+    search: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Rows ``offset .. offset+len(rows)`` of ``query`` and the ``total`` matching count."""
+
+    query: Query
+    offset: int
+    rows: tuple[inbox.RequestRow, ...]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Detail:
+    """Everything the detail view shows for one request.
+
+    ``message`` is a detached Message row; ``hits`` the stored RF1-4/RF7 hits, ``capacity`` the RF5/RF6 hits
+    computed at the clock's time; ``suggested`` is checker.suggest over both.
+    """
+
+    message: Message
+    hits: tuple[FlagHit, ...]
+    capacity: tuple[FlagHit, ...]
+    suggested: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyDraft:
+    """What the reply editor starts from: the request, its hits (stored + capacity), the scenario, the body
+    text (a saved draft's, else the rendered template), the recipients, a one-line ``error``, and
+    ``no_reply``: why it can't be answered by mail (``send.no_reply_reason``: a notification relay or a
+    no-reply sender), or None."""
+
+    message: Message
+    hits: tuple[FlagHit, ...]
+    scenario: str
+    body: str
+    recipients: tuple[Address, ...]
+    from_draft: bool
+    error: str | None = None
+    no_reply: str | None = None
+
+
+def load_page(store: Store, query: Query, offset: int, limit: int = PAGE_SIZE) -> Page:
+    """Fetch one page of the list (newest first) plus the total count for ``query``."""
+    search = query.search or None
+    with store.session() as s:
+        total = inbox.count_requests(s, query.filter, search)
+        rows = inbox.list_requests(s, query.filter, search, offset=offset, limit=limit)
+    return Page(query, offset, tuple(rows), total)
+
+
+def meter_text(store: Store, settings: Settings, now: datetime) -> str:
+    """The RF5/RF6 header meter, e.g. "accepted 3 of 4 this month · 1 of 2 this week"."""
+    with store.session() as s:
+        return inbox.meter(s, settings, now).text()
+
+
+def _capacity(session: object, settings: Settings, now: datetime) -> list[FlagHit]:
+    ctx = inbox.build_context(session, settings, now)  # type: ignore[arg-type]
+    return checker.capacity_hits(ctx)
+
+
+def load_detail(store: Store, settings: Settings, message_pk: int, now: datetime) -> Detail | None:
+    """Load one request with its hits; None when it no longer exists."""
+    with store.session() as s:
+        m = s.get(Message, message_pk)
+        if m is None:
+            return None
+        hits = inbox.hits_for(s, message_pk)
+        cap = _capacity(s, settings, now)
+    codes = {h.code for h in hits} | {h.code for h in cap}
+    return Detail(m, tuple(hits), tuple(cap), checker.suggest(codes))
+
+
+def prepare_reply(store: Store, settings: Settings, message_pk: int, scenario: str | None,
+                  now: datetime) -> ReplyDraft | None:
+    """Start a reply: ``scenario`` None means the suggested one (or the open draft's).
+
+    The open draft's text is used when its scenario matches; otherwise ``compose.render_body`` renders the
+    template with the request's hits. A TemplateError (or compose missing) becomes ``error``.
+    """
+    from mailsync import compose, send
+
+    detail = load_detail(store, settings, message_pk, now)
+    if detail is None:
+        return None
+    with store.session() as s:
+        draft = send.open_draft(s, detail.message)
+        no_reply = send.no_reply_reason(detail.message)
+    hits = detail.hits + detail.capacity
+    want = scenario or (draft.scenario if draft is not None else detail.suggested)
+    recipients: tuple[Address, ...] = ()
+    error = None
+    try:
+        recipients = tuple(compose.reply_recipients(detail.message))
+    except Exception as exc:  # noqa: BLE001 - shown to the user as one line
+        error = f"recipients: {exc}"
+    if draft is not None and draft.scenario == want and draft.body:
+        return ReplyDraft(detail.message, hits, want, draft.body, recipients, True, error, no_reply)
+    body, error2 = render(settings, detail.message, want, list(hits))
+    return ReplyDraft(detail.message, hits, want, body, recipients, False, error or error2, no_reply)
+
+
+def render(settings: Settings, message: Message, scenario: str, hits: list[FlagHit]) -> tuple[str, str | None]:
+    """Render the scenario's template: (body, None), or ("", one-line error) on a TemplateError."""
+    from mailsync import compose
+    from mailsync.errors import GraceboxError
+
+    try:
+        return compose.render_body(settings, message, scenario, hits), None
+    except GraceboxError as exc:
+        return "", str(exc)
+
+
+def save_draft(store: Store, settings: Settings, message_pk: int, scenario: str, body: str) -> int | None:
+    """Save (create or update) the request's open draft with send.save_draft; returns the reply id."""
+    from mailsync import send
+
+    with store.session() as s:
+        m = s.get(Message, message_pk)
+        if m is None:
+            return None
+        reply = send.save_draft(s, m, scenario, body, settings=settings)
+        return reply.id
+
+
+@dataclass(frozen=True, slots=True)
+class SendOutcome:
+    """Result of sending one reply: ``state`` (sent, failed, unknown, queued, ...) and ``detail``."""
+
+    reply_id: int | None
+    state: str
+    detail: str | None
+
+
+def send_reply(store: Store, settings: Settings, message_pk: int, scenario: str, body: str,
+               to: list[Address] | None, demo_outbox: Path | None) -> SendOutcome:
+    """Save the draft, queue it (send.queue_reply) and flush only that reply (send.flush_outbox; with
+    ``demo_outbox`` the .eml file is written there instead of SMTP/IMAP)."""
+    from mailsync import send
+
+    with store.session() as s:
+        m = s.get(Message, message_pk)
+        if m is None:
+            return SendOutcome(None, "failed", "the request is gone from the database")
+        reply = send.save_draft(s, m, scenario, body, settings=settings)
+        reply = send.queue_reply(s, settings, reply, to)
+        s.flush()
+        reply_id = reply.id
+    assert reply_id is not None
+    results = send.flush_outbox(settings, store, only=reply_id, folder_out=demo_outbox)
+    for r in results:
+        if r.reply_id == reply_id:
+            return SendOutcome(reply_id, r.state, r.detail)
+    with store.session() as s:
+        row = s.get(Reply, reply_id)
+        state = row.state if row is not None else "unknown"
+        detail = row.error if row is not None else None
+    return SendOutcome(reply_id, state, detail)
+
+
+def set_archived(store: Store, message_pk: int) -> bool:
+    """Toggle the request's archived state (local only); returns the new state."""
+    with store.session() as s:
+        m = s.get(Message, message_pk)
+        if m is None:
+            return False
+        new = not m.archived
+        inbox.set_archived(s, message_pk, new)
+        return new
+
+
+def note_negative(store: Store, settings: Settings, message_pk: int, note: str, now: datetime) -> tuple[str, int]:
+    """Store the sender as a negative contact with ``note`` (RF4) and re-check that sender's requests.
+
+    Returns (address, requests re-checked). Raises ValueError when the request has no sender address.
+    """
+    from mailsync import parse as parse_mod
+
+    with store.session() as s:
+        m = s.get(Message, message_pk)
+        if m is None or not m.from_address:
+            raise ValueError("this request has no sender address to note")
+        addr = m.from_address
+        inbox.add_negative_contact(s, addr, m.from_name, note or None)
+        s.flush()
+        ctx = inbox.build_context(s, settings, now)
+        key = inbox.context_key(ctx)
+        same = s.exec(select(Message).where(Message.from_address == addr)).all()
+        for row in same:
+            hits = checker.check(parse_mod.parse(row.raw), ctx)
+            inbox.apply_check(s, row, hits, key)
+            s.add(row)
+        return addr, len(same)
+
+
+def edit_externally(text: str, editor: str, run: Callable[..., object] = subprocess.run) -> str:
+    """Write ``text`` to a temp file, run ``editor`` (split like a shell would, never run by one) on it,
+    and return the file's new content (UTF-8). Raises OSError when the editor can't be started."""
+    with tempfile.TemporaryDirectory(prefix="gracebox-") as d:
+        path = Path(d) / "reply.txt"
+        path.write_text(text, encoding="utf-8")
+        run([*shlex.split(editor), str(path)], check=False)
+        return path.read_text(encoding="utf-8")

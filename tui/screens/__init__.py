@@ -1,0 +1,1 @@
+"""Screens of the Gracebox TUI: inbox, reply editor, confirm dialog, note dialog, help."""

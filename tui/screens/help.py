@@ -1,0 +1,52 @@
+"""The ``?`` help screen: every key with its binding id and description."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.binding import Binding as _B
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+def _bindings(items: Iterable[BindingType]) -> list[Binding]:
+    out = []
+    for b in items:
+        out.append(b if isinstance(b, _B) else _B(*b))
+    return out
+
+
+def help_text(sections: Sequence[tuple[str, Iterable[BindingType]]]) -> Text:
+    """A table of keys per section: key, description, binding id."""
+    out = Text()
+    for title, items in sections:
+        if out:
+            out.append("\n")
+        out.append(title + "\n", style="bold")
+        for b in _bindings(items):
+            key = b.key_display or b.key.replace("question_mark", "?")
+            out.append(f"  {key:<18}{b.description:<34}{b.id or ''}\n")
+    return out
+
+
+class HelpScreen(ModalScreen[None]):
+    """Shows ``help_text(sections)``; Escape, q or ? closes it."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close help", id="help.close", priority=True)]
+
+    def __init__(self, sections: Sequence[tuple[str, Iterable[BindingType]]]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box", classes="dialog"):
+            yield Static(Text("Gracebox keys (Escape closes)"), id="help-title")
+            with VerticalScroll(id="help-scroll"):
+                yield Static(help_text(self.sections), id="help-text")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,201 @@
+"""The inbox screen: request list beside the detail, search box, status line, footer.
+
+Keys here act on the highlighted request; the App runs the workers (``GraceboxApp`` methods).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from ..data import Query
+from ..widgets.detail import DetailView
+from ..widgets.meter import TopBar
+from ..widgets.request_list import AGE_W, BADGE_W, SENDER_W, STATUS_W, RequestList
+
+if TYPE_CHECKING:
+    from ..app import GraceboxApp
+
+#: The order ``f`` cycles through (DESIGN "TUI").
+FILTER_CYCLE = ("all", "new", "flagged", "clean", "replied")
+
+
+class InboxScreen(Screen[None]):
+    """Request list + detail. ``query`` is the list's filter and search text."""
+
+    BINDINGS = [
+        Binding("slash", "search", "Search", key_display="/", id="inbox.search"),
+        Binding("f", "cycle_filter", "Filter", id="inbox.filter"),
+        Binding("r", "reply", "Reply (suggested)", id="inbox.reply"),
+        Binding("1", "reply('scenario1')", "Scenario 1", id="inbox.scenario1"),
+        Binding("2", "reply('scenario2')", "Scenario 2", id="inbox.scenario2"),
+        Binding("a", "archive", "Archive", id="inbox.archive"),
+        Binding("x", "note", "Bad experience", id="inbox.note"),
+        Binding("escape", "back", "Back to the list / clear search", id="inbox.back", show=False),
+    ]
+
+    #: Seconds the search box waits after a key before narrowing the list (0 = at once).
+    search_debounce: float = 0.15
+
+    def __init__(self, clock: Callable[[], datetime], title: str) -> None:
+        super().__init__()
+        self._clock = clock
+        self._title = title
+        self.query_ = Query()
+        self._search_timer: Timer | None = None
+        self._status_note = ""
+
+    @property
+    def gapp(self) -> GraceboxApp:
+        return cast("GraceboxApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(self._title, id="topbar")
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield Input(placeholder="search sender, subject, body (Enter: list, Escape: clear)", id="search")
+                yield Static(self._columns(), id="list-header")
+                yield RequestList(self._clock, id="requests")
+            yield DetailView(self._clock, id="detail")
+        yield Static(Text(""), id="status")
+        yield Footer()
+
+    @staticmethod
+    def _columns() -> Text:
+        return Text(
+            "flags".ljust(BADGE_W) + " " + "from".ljust(SENDER_W) + " " + "subject", no_wrap=True
+        )
+
+    @property
+    def request_list(self) -> RequestList:
+        return self.query_one(RequestList)
+
+    @property
+    def detail(self) -> DetailView:
+        return self.query_one(DetailView)
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).display = False
+        self.request_list.focus()
+
+    # --- status -----------------------------------------------------------------------------------
+    def set_status(self, note: str | None = None) -> None:
+        """Refresh the status line: count, filter, search, and the last ``note`` (e.g. "3 new")."""
+        if note is not None:
+            self._status_note = note
+        lst = self.request_list
+        parts = [f"{lst.total} request{'s' if lst.total != 1 else ''}", f"filter: {self.query_.filter}"]
+        line = Text(" · ".join(parts))
+        if self.query_.search:
+            line.append(" · search: ")
+            line.append(self.query_.search)
+        if self._status_note:
+            line.append(" · ")
+            line.append(self._status_note)
+        self.query_one("#status", Static).update(line)
+
+    def set_query(self, query: Query, *, keep_cursor: bool = False) -> None:
+        """Show ``query`` in the list (posts a PageWanted the App answers)."""
+        self.query_ = query
+        self.request_list.reset(query, keep_cursor=keep_cursor)
+        self.set_status()
+
+    # --- search -----------------------------------------------------------------------------------
+    def action_search(self) -> None:
+        box = self.query_one("#search", Input)
+        box.display = True
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "search":
+            return
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        if self.search_debounce <= 0:
+            self._apply_search()
+        else:
+            self._search_timer = self.set_timer(self.search_debounce, self._apply_search)
+
+    def _apply_search(self) -> None:
+        self._search_timer = None
+        text = self.query_one("#search", Input).value.strip()
+        if text != self.query_.search:
+            self.set_query(Query(self.query_.filter, text))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "search":
+            return
+        event.stop()
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        before = self.query_.search
+        self._apply_search()
+        if self.query_.search == before:
+            self.request_list.move_to(0)
+        if not self.query_.search:
+            event.input.display = False
+        self.request_list.focus()
+
+    def action_back(self) -> None:
+        box = self.query_one("#search", Input)
+        if box.display:
+            if self._search_timer is not None:
+                self._search_timer.stop()
+                self._search_timer = None
+            box.value = ""
+            box.display = False
+            if self.query_.search:
+                self.set_query(Query(self.query_.filter, ""))
+        self.request_list.focus()
+
+    # --- list / detail ----------------------------------------------------------------------------
+    def on_request_list_selected(self, event: RequestList.Selected) -> None:
+        self.detail.focus()
+
+    def action_cycle_filter(self) -> None:
+        i = FILTER_CYCLE.index(self.query_.filter) if self.query_.filter in FILTER_CYCLE else -1
+        self.set_query(Query(FILTER_CYCLE[(i + 1) % len(FILTER_CYCLE)], self.query_.search))
+
+    def set_filter(self, name: str) -> None:
+        """Show the list with filter ``name`` (one of inbox.FILTERS)."""
+        self.set_query(Query(name, self.query_.search))
+
+    def _current(self) -> int | None:
+        row = self.request_list.current
+        if row is None:
+            self.notify("No request selected.", severity="warning")
+            return None
+        return row.id
+
+    def action_reply(self, scenario: str | None = None) -> None:
+        pk = self._current()
+        if pk is not None:
+            self.gapp.open_reply(pk, scenario)
+
+    def action_archive(self) -> None:
+        pk = self._current()
+        if pk is not None:
+            self.gapp.archive(pk)
+
+    def action_note(self) -> None:
+        row = self.request_list.current
+        if row is None:
+            self.notify("No request selected.", severity="warning")
+            return
+        if not row.from_address:
+            self.notify("This request has no sender address to note.", severity="warning")
+            return
+        self.gapp.ask_note(row.id, row.from_name, row.from_address)
+
+
+__all__ = ["AGE_W", "FILTER_CYCLE", "InboxScreen", "STATUS_W"]

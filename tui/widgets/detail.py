@@ -1,0 +1,169 @@
+"""The request detail: headers, one card per red flag (evidence, points, the article's reasoning), body.
+
+Every mail string is shown through ``safe_text`` as plain ``Text``. Data arrives as ``data.Detail`` from
+the App's worker; this widget never touches the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Static
+
+from mailsync import checker
+from mailsync.types import FlagHit
+
+from ..data import BODY_LIMIT, Detail
+from ..safe import name_hides_address, safe_text
+from .badges import component_class
+from .request_list import age_text
+
+#: How each suggestion reads in the detail view.
+SCENARIO_LABELS = {
+    "scenario1": 'Scenario 1 "not now, but here is help"',
+    "scenario2": 'Scenario 2 "no, period"',
+    "accept": "accept",
+}
+
+
+def reasoning_for(code: str) -> str | None:
+    """The article's reasoning for ``code`` from ``checker.REASONING`` (None when the checker has none)."""
+    table = getattr(checker, "REASONING", None) or {}
+    return table.get(code)
+
+
+def _addr_text(name: str | None, address: str | None) -> Text:
+    if name and address:
+        return safe_text(f"{name} <{address}>", single_line=True)
+    return safe_text(name or address or "(unknown)", single_line=True)
+
+
+class FlagCard(Widget):
+    """One red flag on a request: its code and slug, summed points, each rule's points, description and
+    evidence, and the article's reasoning. ``computed`` marks RF5/RF6 hits computed at the clock's time."""
+
+    COMPONENT_CLASSES = {"flag-card--title", "flag-card--rule", "flag-card--evidence", "flag-card--reason"}
+
+    def __init__(self, code: str, hits: list[FlagHit], *, computed: bool = False) -> None:
+        super().__init__(classes=f"flag-card {code.lower()}")
+        self.code = code
+        self.hits = hits
+        self.computed = computed
+
+    def render(self) -> Text:
+        st = self.get_component_rich_style
+        total = sum(h.points for h in self.hits)
+        slug = self.hits[0].slug if self.hits else ""
+        out = Text()
+        out.append(f"{self.code} {slug}", style=st("flag-card--title"))
+        out.append(f"  {total:g} points" + ("  (computed now)" if self.computed else ""))
+        for h in self.hits:
+            out.append("\n")
+            out.append(f"{h.points:+g} {h.rule}", style=st("flag-card--rule"))
+            if h.description:
+                out.append("  ")
+                out.append_text(safe_text(h.description, single_line=True))
+            for ev in h.evidence:
+                out.append("\n  · ", style=st("flag-card--evidence"))
+                out.append_text(safe_text(ev, single_line=True))
+        why = reasoning_for(self.code)
+        if why:
+            out.append("\n")
+            out.append("Why: ", style=st("flag-card--title"))
+            out.append(why, style=st("flag-card--reason"))
+        return out
+
+
+class DetailView(VerticalScroll, can_focus=True):
+    """Headers, flag cards and body of the highlighted request (``show``)."""
+
+    COMPONENT_CLASSES = {"detail--label"}
+
+    def __init__(self, clock: Callable[[], datetime], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._clock = clock
+        self.detail: Detail | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Nothing selected."), id="detail-headers")
+        yield Vertical(id="detail-cards")
+        yield Static(Text(""), id="detail-body")
+
+    def header_text(self, d: Detail) -> Text:
+        """The header block: From, via, Reply-To, To, Date, Subject, status and suggestion."""
+        m = d.message
+        label = self.get_component_rich_style("detail--label")
+        out = Text()
+
+        def line(name: str, value: Text) -> None:
+            if out:
+                out.append("\n")
+            out.append(f"{name:<9}", style=label)
+            out.append_text(value)
+
+        sender = _addr_text(m.from_name, m.from_address)
+        if name_hides_address(m.from_name, m.from_address):
+            sender.append("  ⚠ the name shows another address", style=label)
+        line("From", sender)
+        if m.via:
+            site = m.via.get("site") or m.via.get("address") or "a networking site"
+            relay = m.via.get("address")
+            v = safe_text(f"via {site}" + (f" ({relay})" if relay and relay != site else ""), single_line=True)
+            v.append(" · a notification: answer on the site, not by mail")
+            line("Via", v)
+        if m.reply_to:
+            line("Reply-To", Text(", ").join(_addr_text(a.get("name"), a.get("address")) for a in m.reply_to))
+        if m.to_addrs:
+            line("To", Text(", ").join(_addr_text(a.get("name"), a.get("address")) for a in m.to_addrs[:5]))
+        when = m.date or m.internaldate
+        if when is not None:
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=UTC)
+            ago = age_text(when, self._clock())
+            line("Date", Text(when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") + (f" ({ago} ago)" if ago else "")))
+        line("Subject", safe_text(m.subject or "(no subject)", single_line=True))
+        line("Status", Text(f"{m.status} · suggested: {SCENARIO_LABELS.get(d.suggested, d.suggested)}"))
+        for w in m.parse_warnings or []:
+            line("Warning", safe_text(w, single_line=True))
+        return out
+
+    def show(self, d: Detail | None) -> None:
+        """Display ``d`` (None: nothing selected)."""
+        self.detail = d
+        headers = self.query_one("#detail-headers", Static)
+        body = self.query_one("#detail-body", Static)
+        cards = self.query_one("#detail-cards", Vertical)
+        cards.remove_children()
+        if d is None:
+            headers.update(Text("Nothing selected."))
+            body.update(Text(""))
+            return
+        headers.update(self.header_text(d))
+        by_code: dict[str, list[FlagHit]] = {}
+        for h in d.hits:
+            by_code.setdefault(h.code, []).append(h)
+        new = [FlagCard(code, by_code[code]) for code in sorted(by_code)]
+        cap: dict[str, list[FlagHit]] = {}
+        for h in d.capacity:
+            cap.setdefault(h.code, []).append(h)
+        new += [FlagCard(code, cap[code], computed=True) for code in sorted(cap)]
+        if new:
+            cards.mount_all(new)
+        text = d.message.body_text or "(no text body)"
+        note = ""
+        if len(text) > BODY_LIMIT:
+            note = f"\n\n[… {len(text) - BODY_LIMIT} more characters not shown]"
+            text = text[:BODY_LIMIT]
+        shown = safe_text(text)
+        if note:
+            shown.append(note)
+        body.update(shown)
+        self.scroll_home(animate=False)
+
+
+__all__ = ["DetailView", "FlagCard", "SCENARIO_LABELS", "component_class", "reasoning_for"]

@@ -1,0 +1,302 @@
+"""The virtual request list: a Line-API ``ScrollView`` that renders only the visible rows.
+
+Rows come from a page cache (``data.PAGE_SIZE`` rows per page) filled by the App's workers: when a visible
+row's page is missing the list posts ``PageWanted``; the App answers with ``apply_page``. No widget per
+row and no SQL here, so 100,000 requests cost the same as 100.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from mailsync.inbox import RequestRow
+
+from ..data import PAGE_SIZE, Page, Query
+from ..safe import one_line
+from .badges import CODES, badge_text, component_class
+
+BADGE_W = 12
+SENDER_W = 22
+AGE_W = 4
+STATUS_W = 8
+#: Pages kept in memory; the ones farthest from the cursor are dropped first.
+MAX_PAGES = 40
+
+
+def age_text(when: datetime | None, now: datetime) -> str:
+    """Short age of ``when`` at ``now``: "now", "42m", "5h", "3d", "6w", "2y" ("" for None)."""
+    if when is None:
+        return ""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    secs = (now - when).total_seconds()
+    if secs < 60:
+        return "now"
+    for unit, size in (("m", 60), ("h", 3600), ("d", 86400), ("w", 7 * 86400), ("y", 365 * 86400)):
+        nxt = {"m": 3600, "h": 86400, "d": 7 * 86400, "w": 365 * 86400, "y": float("inf")}[unit]
+        if secs < nxt:
+            return f"{int(secs // size)}{unit}"
+    return ""
+
+
+class RequestList(ScrollView, can_focus=True):
+    """The inbox list: badges, sender, subject, age and status per row; ``cursor`` is the highlighted index."""
+
+    COMPONENT_CLASSES = {
+        "request-list--cursor",
+        "request-list--cursor-blur",
+        "request-list--new",
+        "request-list--archived",
+        "request-list--dim",
+        "request-list--status",
+        *(component_class(c) for c in CODES),
+    }
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Next", id="list.next", show=False),
+        Binding("k,up", "cursor_up", "Previous", id="list.previous", show=False),
+        Binding("pagedown,space", "page_down", "Page down", id="list.page_down", show=False),
+        Binding("pageup", "page_up", "Page up", id="list.page_up", show=False),
+        Binding("home,g", "first", "First request", id="list.first", show=False),
+        Binding("end,G", "last", "Last request", id="list.last", show=False),
+        Binding("enter", "select", "Read", id="list.select"),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    @dataclass
+    class PageWanted(Message):
+        """The list needs rows ``offset..offset+PAGE_SIZE`` of ``query`` for list generation ``generation``."""
+
+        generation: int
+        query: Query
+        offset: int
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor rests on ``row`` (None: the list is empty)."""
+
+        row: RequestRow | None
+
+    @dataclass
+    class Selected(Message):
+        """Enter was pressed on ``row``."""
+
+        row: RequestRow
+
+    def __init__(self, clock: Callable[[], datetime], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._clock = clock
+        self.query_ = Query()
+        self.generation = 0
+        self.total = 0
+        self.loaded = False
+        self._pages: dict[int, tuple[RequestRow, ...]] = {}
+        self._pending: set[int] = set()
+        self._fresh = True  # next page of the current generation replaces the cache
+        self._keep_cursor = False
+        self._announced: int | None = -1
+        self._announce_pending = False
+
+    # --- data in ----------------------------------------------------------------------------------
+    def reset(self, query: Query, *, keep_cursor: bool = False) -> None:
+        """Show ``query`` (a new filter/search, or a refresh with ``keep_cursor``); posts PageWanted."""
+        self.query_ = query
+        self.generation += 1
+        self._pending = set()
+        self._fresh = True
+        self._keep_cursor = keep_cursor
+        page = (self.cursor // PAGE_SIZE) if keep_cursor else 0
+        self._want_page(page)
+
+    def apply_page(self, generation: int, page: Page) -> None:
+        """Store a page from the App's worker; pages of an older generation are ignored."""
+        if generation != self.generation:
+            return
+        number = page.offset // PAGE_SIZE
+        self._pending.discard(number)
+        if self._fresh:
+            self._pages = {}
+            self._fresh = False
+            self._announced = -1
+            if not self._keep_cursor:
+                self.set_reactive(RequestList.cursor, 0)
+                self.scroll_to(y=0, animate=False, immediate=True)
+        self._pages[number] = page.rows
+        self.total = page.total
+        self.loaded = True
+        self.virtual_size = Size(self.size.width, self.total)
+        if self.cursor >= self.total:
+            self.set_reactive(RequestList.cursor, max(self.total - 1, 0))
+        self._evict()
+        self.refresh()
+        self._scroll_cursor_visible()
+        self._announce()
+
+    def row_at(self, index: int) -> RequestRow | None:
+        """The row at list index ``index`` if its page is loaded, else None."""
+        rows = self._pages.get(index // PAGE_SIZE)
+        if rows is None:
+            return None
+        i = index % PAGE_SIZE
+        return rows[i] if i < len(rows) else None
+
+    @property
+    def current(self) -> RequestRow | None:
+        """The highlighted row, or None (empty list or its page not loaded yet)."""
+        return self.row_at(self.cursor) if self.total else None
+
+    def _emit(self, message: Message) -> None:
+        """Post ``message`` to the screen (it bubbles on to the App). Posting to the screen rather than
+        bubbling from here matters: a message created while the screen's own timer runs has the screen as
+        sender, and Textual stops bubbling at the sender."""
+        self.screen.post_message(message)
+
+    def _want_page(self, number: int) -> None:
+        if number in self._pending:
+            return
+        self._pending.add(number)
+        self._emit(self.PageWanted(self.generation, self.query_, number * PAGE_SIZE))
+
+    def _evict(self) -> None:
+        if len(self._pages) <= MAX_PAGES:
+            return
+        here = self.cursor // PAGE_SIZE
+        for n in sorted(self._pages, key=lambda p: -abs(p - here))[: len(self._pages) - MAX_PAGES]:
+            del self._pages[n]
+
+    def _announce(self, force: bool = False) -> None:
+        if not self.total:
+            if self._announced is not None or force:
+                self._announced = None
+                self._emit(self.Highlighted(None))
+            return
+        row = self.current
+        if row is None:
+            self._announce_pending = True
+            self._want_page(self.cursor // PAGE_SIZE)
+            return
+        self._announce_pending = False
+        if force or row.id != self._announced:
+            self._announced = row.id
+            self._emit(self.Highlighted(row))
+
+    # --- cursor -----------------------------------------------------------------------------------
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_cursor_visible()
+        self.refresh()
+        self._announce()
+
+    def _scroll_cursor_visible(self) -> None:
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        top = round(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def move_to(self, index: int) -> None:
+        """Put the cursor on ``index`` (clamped to the list)."""
+        if self.total:
+            self.cursor = max(0, min(index, self.total - 1))
+
+    def action_cursor_down(self) -> None:
+        self.move_to(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_to(self.cursor - 1)
+
+    def action_page_down(self) -> None:
+        self.move_to(self.cursor + max(self.scrollable_content_region.height - 1, 1))
+
+    def action_page_up(self) -> None:
+        self.move_to(self.cursor - max(self.scrollable_content_region.height - 1, 1))
+
+    def action_first(self) -> None:
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        self.move_to(self.total - 1)
+
+    def action_select(self) -> None:
+        row = self.current
+        if row is not None:
+            self._emit(self.Selected(row))
+
+    def on_click(self, event: events.Click) -> None:
+        self.move_to(round(self.scroll_y) + event.y)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, self.total)
+        self._scroll_cursor_visible()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # --- rendering ---------------------------------------------------------------------------------
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(name, partial=True)
+
+    def row_text(self, row: RequestRow, width: int, now: datetime) -> Text:
+        """One row as Text, exactly ``width`` cells: badges, sender, subject, age, status."""
+        subject_w = max(width - BADGE_W - SENDER_W - AGE_W - STATUS_W - 4, 0)
+        sender = row.from_name or row.from_address or "(unknown sender)"
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append_text(badge_text(row.flag_codes, self._style, width=BADGE_W))
+        line.append(" ")
+        who = one_line(sender, SENDER_W)
+        subj = one_line(row.subject or "(no subject)", subject_w)
+        if row.status == "new":
+            who.stylize(self._style("request-list--new"))
+            subj.stylize(self._style("request-list--new"))
+        elif row.status == "archived":
+            who.stylize(self._style("request-list--archived"))
+            subj.stylize(self._style("request-list--archived"))
+        line.append_text(who)
+        line.append(" ")
+        line.append_text(subj)
+        line.append(" ")
+        line.append(age_text(row.date, now).rjust(AGE_W), style=self._style("request-list--dim"))
+        line.append(" ")
+        line.append(row.status[:STATUS_W].ljust(STATUS_W), style=self._style("request-list--status"))
+        line.truncate(width, pad=True)
+        return line
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        index = round(self.scroll_y) + y
+        if index >= self.total:
+            if y == 0 and self.loaded and not self.total:
+                text = Text("No requests match.", style=self._style("request-list--dim"))
+                strip = Strip(list(text.render(self.app.console)), text.cell_len)
+                return strip.crop_extend(0, width, None).apply_style(base)
+            return Strip.blank(width, base)
+        row = self.row_at(index)
+        if row is None:
+            self._want_page(index // PAGE_SIZE)
+            text = Text("…", style=self._style("request-list--dim"))
+        else:
+            text = self.row_text(row, width, self._clock())
+        strip = Strip(list(text.render(self.app.console)), text.cell_len).crop_extend(0, width, None)
+        if index == self.cursor:
+            name = "request-list--cursor" if self.has_focus else "request-list--cursor-blur"
+            strip = strip.apply_style(self._style(name))
+        return strip.apply_style(base)
