@@ -208,7 +208,8 @@ def queue_reply(session: Session, settings: Settings, reply: Reply, to: list[Add
     msg = compose.build_reply(settings, request, reply.body, message_id=reply.message_id, to=to, now=now)
     reply.raw = msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))
     recipients = to if to is not None else compose.reply_recipients(request)
-    reply.to_addrs = [a.as_json() for a in recipients]
+    reply.to_addrs = [Address(a.name, compose.normalize_address(a.address) or a.address).as_json()
+                      for a in recipients]
     reply.subject = str(msg["Subject"] or "")
     reply.in_reply_to = str(msg["In-Reply-To"]) if msg["In-Reply-To"] else None
     reply.references = str(msg["References"] or "").split()
@@ -335,7 +336,9 @@ class SmtpSession:
         """Connect, secure and log in. Raises _Defer with a one-line reason (never the password)."""
         s = self.smtp
         try:
-            self._password = s.password_value("smtp")
+            # No password source at all: an unauthenticated relay (e.g. a local MTA); no AUTH is tried.
+            if s.password is not None or s.argv():
+                self._password = s.password_value("smtp")
             ctx = smtp_ssl_context(s)
         except ConfigError as exc:
             raise _Defer(str(exc)) from None
@@ -550,8 +553,13 @@ def _safe_name(message_id: str) -> str:
     return (name or "reply")[:200]
 
 
+def _is_due(reply: Reply, now: datetime) -> bool:
+    at = _aware(reply.next_attempt_at)
+    return at is None or at <= now
+
+
 def _recipients(reply: Reply) -> list[str]:
-    return [a["address"] for a in reply.to_addrs or [] if a.get("address")]
+    return [addr for a in reply.to_addrs or [] if (addr := a.get("address"))]
 
 
 class _Imap:
@@ -739,8 +747,7 @@ def _flush(settings: Settings, store: Store, given_imap: ImapConnection | None, 
             q = q.where(Reply.id == only)
         rows = list(s.exec(q.order_by(col(Reply.id))).all())
     sending = [r for r in rows if r.state == "sending"]
-    due = [r for r in rows if r.state == "queued"
-           and (only is not None or r.next_attempt_at is None or _aware(r.next_attempt_at) <= now)]
+    due = [r for r in rows if r.state == "queued" and (only is not None or _is_due(r, now))]
     unfinished = [r for r in rows if r.state == "sent" and not (r.appended and r.answered)]
     can_imap = folder_out is None and (settings.imap is not None or given_imap is not None)
     if not can_imap:
@@ -760,11 +767,17 @@ def _flush(settings: Settings, store: Store, given_imap: ImapConnection | None, 
                 assert r.id is not None
                 if not _claim(store, r.id, now):
                     continue
-                path = _write_out(folder_out, r)
+                try:
+                    path = _write_out(folder_out, r)
+                except OSError as exc:
+                    why = f"cannot write to {folder_out} ({_describe(exc)})"
+                    _set(store, r.id, state="queued", error=why, updated_at=now)
+                    results.append(SendResult(r.id, "queued", why))
+                    continue
                 _mark_sent(store, r.id, now, error=None)
                 results.append(SendResult(r.id, "sent", str(path)))
             return results
-        results.extend(_send_due(settings, store, imap, due, now, unfinished))
+        results.extend(_send_due(settings, store, due, now, unfinished))
         if not can_imap:
             return results
         done = {res.reply_id for res in results}
@@ -782,7 +795,7 @@ def _flush(settings: Settings, store: Store, given_imap: ImapConnection | None, 
     return results
 
 
-def _send_due(settings: Settings, store: Store, imap: _Imap, due: list[Reply], now: datetime,
+def _send_due(settings: Settings, store: Store, due: list[Reply], now: datetime,
               unfinished: list[Reply]) -> list[SendResult]:
     results: list[SendResult] = []
     if not due:
