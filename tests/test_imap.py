@@ -114,3 +114,13 @@ def test_missing_folder_raises_folder_missing(tmp_path: Path, imap_account: Imap
 def test_parse_appenduid() -> None:
     assert imap.parse_appenduid(b"[APPENDUID 1732000000 17] Append completed.") == 17
     assert imap.parse_appenduid(b"Append completed.") is None
+
+
+def test_server_without_condstore(tmp_path: Path, imap_account_no_condstore: ImapAccount) -> None:
+    acct = imap_account_no_condstore
+    acct.create_folder("Networking")
+    with imap.connect(_settings(tmp_path, acct)) as conn:
+        assert "CONDSTORE" not in conn.capabilities
+        assert conn.condstore is False
+        st = conn.status("Networking")
+        assert (st.messages, st.highestmodseq) == (0, None)

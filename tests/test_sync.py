@@ -318,3 +318,74 @@ def test_folder_unchanged() -> None:
     assert sync.folder_unchanged(a, FolderStatus("N", 2, 10, 9, 55)) is False
     assert sync.folder_unchanged(FolderStatus("N", 1, 10, 9, None), FolderStatus("N", 1, 10, 9, None)) is False
     assert sync.folder_unchanged(None, a) is False
+
+
+def test_flags_without_condstore(tmp_path: Path, imap_account_no_condstore: ImapAccount, store: Store) -> None:
+    acct = imap_account_no_condstore
+    acct.append(REQ, mailgen.series(3))
+    settings = settings_for(tmp_path, acct)
+    assert sync.run_sync(settings, store=store, flush=False).new == 3
+    f = folder(store, REQ)
+    assert f.highestmodseq is None  # nothing to compare: every pass asks for FLAGS of all UIDs
+
+    acct.add_flags(REQ, [3], ["\\Seen"])
+    acct.expunge(REQ, [1])
+    report = sync.run_sync(settings, store=store, flush=False)
+    assert (report.new, report.updated, report.expunged) == (0, 1, 1)
+    assert [(m.uid, m.status) for m in messages(store)] == [(2, "new"), (3, "read")]
+
+
+# --- the `gracebox sync` command: exit codes (DESIGN "Commands") -------------------------------------------------
+
+
+def _cli(*argv: str) -> int:
+    from mailsync import cli
+
+    return cli.main(list(argv))
+
+
+def test_cli_sync_and_list_json(tmp_path: Path, imap_account: ImapAccount,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    imap_account.append(REQ, [mailgen.request(sender=("Sam Lee", "sam@example.org"), message_id="<cli1@example.org>",
+                                              subject="Quick question")])
+    cfg = tmp_path / "config.toml"
+    settings_for(tmp_path, imap_account)
+    assert _cli("--config", str(cfg), "sync") == 0
+    out = capsys.readouterr()
+    assert out.out.startswith("synced: 1 new, 0 updated, 0 expunged")
+    assert _cli("--config", str(cfg), "sync", "--quiet") == 0
+    assert capsys.readouterr() == ("", "")
+    assert _cli("--config", str(cfg), "list", "--json") == 0
+    [obj] = json.loads(capsys.readouterr().out)
+    assert (obj["folder"], obj["uid"], obj["uidvalidity"]) == (REQ, 1, imap_account.uidvalidity(REQ))
+    assert obj["message_id"] == "<cli1@example.org>"
+    assert obj["from"] == {"name": "Sam Lee", "address": "sam@example.org"}
+    assert (obj["status"], obj["subject"]) == ("new", "Quick question")
+
+
+def test_cli_sync_exit_codes(tmp_path: Path, imap_account: ImapAccount, capsys: pytest.CaptureFixture[str]) -> None:
+    cfg = str(tmp_path / "config.toml")
+    settings_for(tmp_path, imap_account, password="bad-password-77")
+    assert _cli("--config", cfg, "sync") == 77
+    err = capsys.readouterr().err
+    assert "login refused" in err and "bad-password-77" not in err
+
+    settings_for(tmp_path, imap_account, port=free_port())
+    assert _cli("--config", cfg, "sync", "--quiet") == 75
+
+    settings_for(tmp_path, imap_account, ca_file=False)
+    assert _cli("--config", cfg, "sync", "--quiet") == 78
+    assert "[imap] ca_file" in capsys.readouterr().err
+
+    settings_for(tmp_path, imap_account, requests_folder="Missing")
+    assert _cli("--config", cfg, "sync", "--quiet") == 78
+    assert "[imap] requests_folder" in capsys.readouterr().err
+
+    settings_for(tmp_path, imap_account, requests_folder="INBOX")
+    with FileLock(str(lock_path(f"sqlite:///{tmp_path}/db.sqlite"))):
+        assert _cli("--config", cfg, "sync") == 0
+        assert "lock held" in capsys.readouterr().err
+        assert _cli("--config", cfg, "sync", "--quiet") == 0
+        assert capsys.readouterr() == ("", "")

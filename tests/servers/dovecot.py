@@ -122,10 +122,12 @@ class DovecotServer:
 
     host = "127.0.0.1"
 
-    def __init__(self, base_dir: Path | None = None, *, start_timeout: float = 10.0) -> None:
+    def __init__(self, base_dir: Path | None = None, *, start_timeout: float = 10.0, extra_conf: str = "") -> None:
         """``base_dir``: parent of the temp root (default: the system temp dir); ``start_timeout``: seconds
-        to wait for both listeners' greeting."""
+        to wait for both listeners' greeting; ``extra_conf``: lines appended to dovecot.conf (e.g.
+        ``imap_capability = IMAP4rev1 IDLE`` for a server without CONDSTORE)."""
         self._base_dir = base_dir
+        self._extra_conf = extra_conf
         self._start_timeout = start_timeout
         self.dir: Path | None = None
         self.port = 0
@@ -162,7 +164,7 @@ class DovecotServer:
                 self.tls_port = free_port()
             conf = root / "dovecot.conf"
             conf.write_text(_CONF.format(dir=root, greeting=self.greeting, password=self.password,
-                                         port=self.port, tls_port=self.tls_port))
+                                         port=self.port, tls_port=self.tls_port) + self._extra_conf + "\n")
             self._proc = subprocess.Popen(
                 ["dovecot", "-F", "-c", str(conf)], start_new_session=True,
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

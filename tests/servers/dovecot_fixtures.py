@@ -5,6 +5,7 @@ Fixtures:
 * ``dovecot`` (session): a running ``DovecotServer`` (host, port, tls_port, ca_file, doveadm, maildir).
 * ``imap_account`` (function): an ``ImapAccount`` for a fresh, empty user, with helpers that play "another
   client" (create folders, multiappend messages, set flags, expunge) and build ``[imap]`` config tables.
+* ``dovecot_no_condstore`` / ``imap_account_no_condstore``: the same on a server advertising no CONDSTORE.
 
 When ``dovecot`` is not on PATH the tests skip with the install hint, unless the environment has CI=true,
 where they fail instead (a CI machine must run them).
@@ -32,11 +33,30 @@ _INSTALL_HINT = "dovecot not installed: apt-get install -y dovecot-imapd"
 @pytest.fixture(scope="session")
 def dovecot() -> Iterator[DovecotServer]:
     """A private Dovecot on free 127.0.0.1 ports for the whole test session."""
+    srv = _start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+#: Post-login capabilities of a server without CONDSTORE/QRESYNC/ENABLE (RFC 7162 absent): the FLAGS-of-all path.
+NO_CONDSTORE_CAPS = ("IMAP4rev1 SASL-IR LOGIN-REFERRALS ID IDLE SORT UIDPLUS MULTIAPPEND NAMESPACE UNSELECT "
+                     "CHILDREN ESEARCH MOVE LITERAL+")
+
+
+def _start(extra_conf: str = "") -> DovecotServer:
     if shutil.which("dovecot") is None:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(_INSTALL_HINT)
         pytest.skip(_INSTALL_HINT)
-    srv = DovecotServer().start()
+    return DovecotServer(extra_conf=extra_conf).start()
+
+
+@pytest.fixture(scope="session")
+def dovecot_no_condstore() -> Iterator[DovecotServer]:
+    """A second private Dovecot that advertises no CONDSTORE (``imap_capability`` overridden)."""
+    srv = _start(f"imap_capability = {NO_CONDSTORE_CAPS}")
     try:
         yield srv
     finally:
@@ -187,6 +207,17 @@ def imap_account(dovecot: DovecotServer) -> Iterator[ImapAccount]:
     """A fresh, empty account on the session's Dovecot, with seeding helpers (see ImapAccount)."""
     user, password = dovecot.new_account()
     acct = ImapAccount(dovecot, user, password)
+    try:
+        yield acct
+    finally:
+        acct.close()
+
+
+@pytest.fixture
+def imap_account_no_condstore(dovecot_no_condstore: DovecotServer) -> Iterator[ImapAccount]:
+    """Like ``imap_account``, on the server without CONDSTORE."""
+    user, password = dovecot_no_condstore.new_account()
+    acct = ImapAccount(dovecot_no_condstore, user, password)
     try:
         yield acct
     finally:
