@@ -157,6 +157,16 @@ class _Run:
 
     # --- folders in the DB --------------------------------------------------------------------------------
     @staticmethod
+    def _row(s: Session, row_id: int) -> Any:
+        """The Folder row ``row_id`` (it exists: this pass created or found it)."""
+        from .models import Folder
+
+        row = s.get(Folder, row_id)
+        if row is None:
+            raise RuntimeError(f"folder row {row_id} vanished during the sync")
+        return row
+
+    @staticmethod
     def _folder(s: Session, name: str, role: str) -> Any:
         from sqlmodel import select
 
@@ -215,16 +225,12 @@ class _Run:
             envs = self.conn.fetch_envelopes(batch)
             with self.store.session() as s:
                 self._learn(s, envs)
-                from .models import Folder
-
-                row = s.get(Folder, row_id)
+                row = self._row(s, row_id)
                 row.highest_uid = max(row.highest_uid, max(batch))
             done += len(batch)
             self.progress("sent", done, len(uids))
         with self.store.session() as s:
-            from .models import Folder
-
-            row = s.get(Folder, row_id)
+            row = self._row(s, row_id)
             row.uidnext, row.messages, row.highestmodseq = sel.uidnext, sel.messages, sel.highestmodseq
             row.last_sync = self.now
 
@@ -304,11 +310,11 @@ class _Run:
     def _sync_requests(self, name: str, row_id: int) -> None:
         from sqlmodel import col, select, update
 
-        from .models import Folder, Message
+        from .models import Message
 
         sel = self.conn.select(name)
         with self.store.session() as s:
-            row = s.get(Folder, row_id)
+            row = self._row(s, row_id)
             if row.uidvalidity is not None and row.uidvalidity != sel.uidvalidity:
                 s.exec(update(Message).where(col(Message.folder_id) == row_id).values(uid=None))
                 self.warn(f"UIDVALIDITY of {name!r} changed ({row.uidvalidity} -> {sel.uidvalidity}); "
@@ -319,12 +325,13 @@ class _Run:
                 row.messages = None
             row.uidvalidity = sel.uidvalidity
             old_highest, old_modseq = row.highest_uid, row.highestmodseq
-            db_uids = set(s.exec(select(Message.uid).where(
-                Message.folder_id == row_id, col(Message.uid).is_not(None))).all())
+            db_uids = {int(u) for u in s.exec(select(Message.uid).where(
+                Message.folder_id == row_id, col(Message.uid).is_not(None))).all() if u is not None}
             detached: dict[str, list[int]] = {}
             for ident, mid in s.exec(select(Message.identity, Message.id).where(
                     Message.folder_id == row_id, col(Message.uid).is_(None)).order_by(col(Message.id))).all():
-                detached.setdefault(ident, []).append(mid)
+                if mid is not None:
+                    detached.setdefault(ident, []).append(mid)
 
         server = self.conn.search_uids("ALL")
         server_set = set(server)
@@ -338,12 +345,12 @@ class _Run:
         self._fetch_new(name, row_id, sel.uidvalidity, new, detached)
 
         with self.store.session() as s:
-            leftover = list(s.exec(select(Message.id).where(
-                Message.folder_id == row_id, col(Message.uid).is_(None))).all())
+            leftover = [i for i in s.exec(select(Message.id).where(
+                Message.folder_id == row_id, col(Message.uid).is_(None))).all() if i is not None]
             if leftover:
                 self._delete_ids(s, leftover)
                 self.report.expunged += len(leftover)
-            row = s.get(Folder, row_id)
+            row = self._row(s, row_id)
             row.uidnext, row.messages, row.highestmodseq = sel.uidnext, sel.messages, sel.highestmodseq
             row.last_sync = self.now
 
@@ -366,8 +373,8 @@ class _Run:
         with self.store.session() as s:
             ids: list[int] = []
             for part in chunks(uids, SQL_CHUNK):
-                ids.extend(s.exec(select(Message.id).where(
-                    Message.folder_id == row_id, col(Message.uid).in_(part))).all())
+                ids.extend(i for i in s.exec(select(Message.id).where(
+                    Message.folder_id == row_id, col(Message.uid).in_(part))).all() if i is not None)
             self._delete_ids(s, ids)
         self.report.expunged += len(ids)
 
@@ -396,6 +403,8 @@ class _Run:
             for part in chunks(uids, SQL_CHUNK):
                 rows = s.exec(select(Message).where(Message.folder_id == row_id, col(Message.uid).in_(part))).all()
                 for m in rows:
+                    if m.uid is None:
+                        continue
                     new = _norm_flags(flags[m.uid])
                     if new != _norm_flags(m.imap_flags or ()):
                         m.imap_flags = list(new)
@@ -441,13 +450,12 @@ class _Run:
         (bad data, not an outage), store the messages one by one, a rejected one as a raw placeholder."""
         from sqlalchemy.exc import DataError, IntegrityError
 
-        from .models import Folder
 
         snapshot = {k: list(v) for k, v in detached.items()}
         try:
             with self.store.session() as s:
                 counts = self._store_many(s, row_id, uidvalidity, items, detached)
-                row = s.get(Folder, row_id)
+                row = self._row(s, row_id)
                 row.highest_uid = max(row.highest_uid, batch_max)
         except (DataError, IntegrityError, ValueError, TypeError):
             detached.clear()
@@ -464,7 +472,7 @@ class _Run:
                         bad = _placeholder(f"not storable: {type(exc).__name__}")
                         counts.extend(self._store_many(s, row_id, uidvalidity, [(fm, bad, False)], detached))
             with self.store.session() as s:
-                row = s.get(Folder, row_id)
+                row = self._row(s, row_id)
                 row.highest_uid = max(row.highest_uid, batch_max)
         for is_new in counts:
             if is_new:
@@ -520,9 +528,9 @@ class _Run:
         from .models import Message
 
         with self.store.session() as s:
-            ids = list(s.exec(select(Message.id).where(or_(
+            ids = [i for i in s.exec(select(Message.id).where(or_(
                 Message.context_key != self.ckey, Message.checker_version != checker.CHECKER_VERSION,
-            )).order_by(col(Message.id))).all())
+            )).order_by(col(Message.id))).all() if i is not None]
         done = 0
         for part in chunks(ids, RECHECK_BATCH):
             with self.store.session() as s:
