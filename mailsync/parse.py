@@ -584,32 +584,35 @@ def _payload_bytes(part: email.message.Message, w: _Walk) -> bytes:
     return b""
 
 
-def _part_text(part: email.message.Message, w: _Walk) -> str:
-    data = _payload_bytes(part, w)
-    declared = None
+def _params(part: email.message.Message) -> dict[str, str]:
+    """Content-Type parameters, lower-case names, RFC 2231 values collapsed (one header fetch)."""
     try:
-        declared = part.get_param("charset")
-        if isinstance(declared, tuple):  # RFC 2231 form
-            declared = declared[2]
-    except Exception:  # noqa: BLE001
-        declared = None
-    if declared is None and part.get_content_subtype() == "html":
+        raw = part.get_params(failobj=[]) or []
+        return {str(k).lower(): email.utils.collapse_rfc2231_value(v) for k, v in raw[1:] if k}
+    except Exception:  # noqa: BLE001 - malformed parameters on hostile input
+        return {}
+
+
+def _part_text(part: email.message.Message, w: _Walk, ctype: str) -> str:
+    data = _payload_bytes(part, w)
+    params = _params(part)
+    declared = params.get("charset") or None
+    if declared is None and ctype == "text/html":
         m = _META_CHARSET.search(data[:4096])
         if m:
             declared = m.group(1).decode("ascii", "replace")
-    text, warning = decode_bytes(data, str(declared) if declared is not None else None)
+    text, warning = decode_bytes(data, declared)
     if warning:
         w.warnings.append(warning)
     text = _NEWLINES.sub("\n", text)
-    try:
-        if str(part.get_param("format") or "").lower() == "flowed":
-            text = _unflow(text, str(part.get_param("delsp") or "").lower() == "yes")
-    except Exception:  # noqa: BLE001
-        pass
+    if params.get("format", "").lower() == "flowed":
+        text = _unflow(text, params.get("delsp", "").lower() == "yes")
     return text
 
 
 def _is_attachment(part: email.message.Message) -> bool:
+    if "content-disposition" not in part:
+        return False
     try:
         return part.get_content_disposition() == "attachment"
     except Exception:  # noqa: BLE001
@@ -665,19 +668,19 @@ def _body_of(part: email.message.Message, w: _Walk, depth: int, forwarded: list[
     if _is_attachment(part):
         return None
     if main == "multipart":  # declared multipart, but no parts were found (no boundary lines)
-        text = _part_text(part, w)
+        text = _part_text(part, w, ctype)
         if text.strip():
             w.warnings.append("multipart without parts: body read as plain text")
             return ("plain", text)
         return None
     if ctype == "text/html":
-        html = _part_text(part, w)
+        html = _part_text(part, w, ctype)
         if w.first_html is None:
             w.first_html = html
         return ("html", html)
     if ctype == "text/plain":
-        text = _part_text(part, w)
-        if part.get("content-type") is None and _HTML_SNIFF.search(text[:20000]):
+        text = _part_text(part, w, ctype)
+        if "content-type" not in part and _HTML_SNIFF.search(text[:20000]):
             w.warnings.append("HTML body without a Content-Type: converted to text")
             if w.first_html is None:
                 w.first_html = text
