@@ -389,3 +389,50 @@ def test_cli_sync_exit_codes(tmp_path: Path, imap_account: ImapAccount, capsys: 
         assert "lock held" in capsys.readouterr().err
         assert _cli("--config", cfg, "sync", "--quiet") == 0
         assert capsys.readouterr() == ("", "")
+
+
+def test_connection_lost_mid_sync(tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.servers.dovecot import DovecotServer
+    from tests.servers.dovecot_fixtures import ImapAccount
+
+    monkeypatch.setattr(sync, "BATCH_SIZE", 2)
+    with DovecotServer() as srv:  # a private server: this test kills it
+        user, password = srv.new_account()
+        acct = ImapAccount(srv, user, password)
+        acct.append(REQ, mailgen.series(5))
+        settings = settings_for(tmp_path, acct)
+        acct.close()
+
+        def kill_after_first_batch(phase: str, done: int, total: int) -> None:
+            if phase == "fetch" and done == 2:
+                srv.kill()  # SIGKILL the whole Dovecot process group: the connection drops
+
+        with pytest.raises(ServerUnreachable) as ei:
+            sync.run_sync(settings, store=store, flush=False, progress=kill_after_first_batch)
+    assert ei.value.exit_code == 75
+    assert "connection lost" in str(ei.value)
+    assert password not in str(ei.value)
+    assert [m.uid for m in messages(store)] == [1, 2]  # the committed batch stays; the next run resumes
+    assert folder(store, REQ).highest_uid == 2
+
+
+def test_duplicate_message_ids_survive_uidvalidity_change(tmp_path: Path, imap_account: ImapAccount,
+                                                          store: Store) -> None:
+    dup = "<same@example.org>"
+    imap_account.append(REQ, [mailgen.request(message_id=dup, subject="first"),
+                              mailgen.request(message_id=dup, subject="second")])
+    imap_account.append("Sent", [mailgen.sent_mail(to=[("Dana Cho", "dana@example.com")])])
+    settings = settings_for(tmp_path, imap_account)
+    sync.run_sync(settings, store=store, flush=False)
+    before = sorted(m.id for m in messages(store))
+    assert len(before) == 2  # same Message-ID, two rows
+
+    imap_account.set_uidvalidity(REQ, 777)
+    imap_account.set_uidvalidity("Sent", 778)
+    report = sync.run_sync(settings, store=store, flush=False)
+    assert (report.new, report.updated, report.expunged) == (0, 2, 0)
+    assert sorted(m.id for m in messages(store)) == before
+    assert sorted(m.subject for m in messages(store)) == ["first", "second"]
+    with store.session() as s:  # the Sent history was re-read from scratch, not counted twice
+        assert s.get(KnownAddress, "dana@example.com").count == 1
+    assert folder(store, "Sent").uidvalidity == 778

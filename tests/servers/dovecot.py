@@ -232,6 +232,10 @@ class DovecotServer:
             self._proc.stderr.close()
         self._proc = None
 
+    def kill(self) -> None:
+        """SIGKILL Dovecot (all its processes) but keep the temp root: a server crash / cut connection."""
+        self._kill()
+
     def stop(self) -> None:
         """SIGKILL Dovecot's process group (about 1 ms) and remove the temp root."""
         self._kill()
