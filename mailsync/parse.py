@@ -197,8 +197,14 @@ def _short(s: object, n: int = 40) -> str:
 
 
 def _raw_to_str(value: str) -> str:
-    """Header value as stored by the parser (ASCII + surrogate escapes) -> text: UTF-8 else cp1252."""
+    """Header value as stored by the parser (ASCII + surrogate escapes) -> text: UTF-8 else cp1252; raw
+    (unencoded) ISO-2022-JP, which some Japanese mailers put in headers, is decoded by its escape sequences."""
     if value.isascii():
+        if "\x1b$" in value:
+            try:
+                return value.encode("ascii").decode("iso2022_jp_ext")
+            except (UnicodeDecodeError, UnicodeEncodeError):
+                return value
         return value
     try:
         data = value.encode("ascii", "surrogateescape")
@@ -468,12 +474,12 @@ def parse_date(value: str | None) -> tuple[datetime | None, str | None]:
         t = None
     if t is None:
         try:
-            d = datetime.fromisoformat(text.replace(" ", "T", 1) if "T" not in text else text)
+            iso = datetime.fromisoformat(text.replace(" ", "T", 1) if "T" not in text else text)
         except ValueError:
             return None, f"unparsable Date {shown!r}"
-        if d.tzinfo is None:
-            return d.replace(tzinfo=UTC), f"Date {shown!r} has no zone: read as UTC"
-        return d.astimezone(UTC), None
+        if iso.tzinfo is None:
+            return iso.replace(tzinfo=UTC), f"Date {shown!r} has no zone: read as UTC"
+        return iso.astimezone(UTC), None
     y, mo, d, h, mi, s = t[:6]
     if s == 60:  # a leap second
         s = 59
@@ -528,9 +534,21 @@ def html_to_text(html: str) -> str:
         src = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
         text = inscriptis.get_text(src, ParserConfig(display_links=True))
     except Exception:  # noqa: BLE001 - third-party converter on hostile input
-        text = re.sub(r"<[^>]*>", " ", re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", " ", html))
+        text = ""
+    if not text.strip():  # converter failed, or gave up on a hostile tree (lxml's depth limit)
+        text = _crude_strip(html)
     text = _SELF_LINK.sub(r"\1", text)
     return "\n".join(line.rstrip() for line in text.splitlines()).strip("\n")
+
+
+def _crude_strip(html: str) -> str:
+    """Last-resort HTML to text: drop script/style/comments and tags, unescape entities, squeeze blanks."""
+    import html as html_mod
+
+    text = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>|<!--.*?-->", " ", html)
+    text = re.sub(r"(?i)<br\s*/?>|</(p|div|tr|li|h[1-6])\s*>", "\n", text)
+    text = html_mod.unescape(re.sub(r"<[^>]*>", " ", text))
+    return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines())
 
 
 def _unflow(text: str, delsp: bool) -> str:
@@ -641,9 +659,10 @@ def _body_of(part: email.message.Message, w: _Walk, depth: int, forwarded: list[
         forwarded.append(part)
         return None
     if part.is_multipart():
-        children = part.get_payload()
-        if not isinstance(children, list):
+        payload = part.get_payload()
+        if not isinstance(payload, list):
             return None
+        children = [c for c in payload if isinstance(c, email.message.Message)]
         if ctype == "multipart/alternative":
             found = [b for c in children if (b := _body_of(c, w, depth + 1, forwarded)) is not None]
             plain = [b for b in found if b[0] == "plain" and b[1].strip()]
@@ -674,10 +693,10 @@ def _body_of(part: email.message.Message, w: _Walk, depth: int, forwarded: list[
             return ("plain", text)
         return None
     if ctype == "text/html":
-        html = _part_text(part, w, ctype)
+        source = _part_text(part, w, ctype)
         if w.first_html is None:
-            w.first_html = html
-        return ("html", html)
+            w.first_html = source
+        return ("html", source)
     if ctype == "text/plain":
         text = _part_text(part, w, ctype)
         if "content-type" not in part and _HTML_SNIFF.search(text[:20000]):
@@ -785,9 +804,9 @@ def _parse_message(raw: bytes, policy: email.policy.Policy) -> tuple[ParsedMessa
         warns.append(f"From holds {len(froms)} addresses: the first is used")
     sender = _addresses(h, "sender", warns, valid_only=False)
 
-    date, w = parse_date(_first(h, "date"))
-    if w:
-        warns.append(w)
+    date, date_warning = parse_date(_first(h, "date"))
+    if date_warning:
+        warns.append(date_warning)
 
     refs_raw = " ".join(h.get("references", []))
     references = tuple(m.group(0) for m in _MSGID.finditer(clean_text(refs_raw)) if len(m.group(0)) > 2)

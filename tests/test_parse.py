@@ -584,3 +584,14 @@ def test_parse_is_pure_and_policy_independent(raw: bytes) -> None:
     first = parse(raw)
     assert parse(raw) == first  # same bytes, same result
     assert parse_with(raw, email.policy.compat32) == first
+
+
+def test_raw_iso_2022_jp_subject_without_encoded_words() -> None:
+    raw = mail(b"From: a@example.jp\nSubject: " + "打ち合わせ".encode("iso2022_jp"))
+    assert parse(raw).subject == "打ち合わせ"
+
+
+def test_html_too_deep_for_the_converter_still_gives_its_text() -> None:
+    html = "<div>" * 20000 + "deep &amp; hidden" + "</div>" * 20000
+    raw = mail("From: a@example.org\nContent-Type: text/html; charset=utf-8", html)
+    assert parse(raw).body_text == "deep & hidden"
