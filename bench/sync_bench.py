@@ -71,7 +71,7 @@ def write_mbsyncrc(d: Path, srv: DovecotServer, user: str, password: str) -> Pat
     rc = d / "mbsyncrc"
     (d / "maildir").mkdir(exist_ok=True)
     rc.write_text(
-        f"IMAPAccount bench\nHost {srv.host}\nPort {srv.tls_port}\nUser {user}\nPass {password}\n"
+        f"IMAPAccount bench\nHost localhost\nPort {srv.tls_port}\nUser {user}\nPass {password}\n"
         f"SSLType IMAPS\nCertificateFile {srv.ca_file}\n\n"
         f"IMAPStore remote\nAccount bench\n\n"
         f"MaildirStore local\nPath {d}/maildir/\nInbox {d}/maildir/INBOX\n\n"
