@@ -29,6 +29,7 @@ import binascii
 import codecs
 import dataclasses
 import email
+import email.errors
 import email.message
 import email.policy
 import email.utils
@@ -585,6 +586,16 @@ class _Walk:
     first_html: str | None = None
 
 
+def _b64_tolerant(data: bytes) -> bytes:
+    t = re.sub(rb"[^A-Za-z0-9+/]", b"", data)
+    if len(t) % 4 == 1:
+        t = t[:-1]
+    try:
+        return base64.b64decode(t + b"=" * (-len(t) % 4))
+    except (binascii.Error, ValueError):
+        return data
+
+
 def _payload_bytes(part: email.message.Message, w: _Walk) -> bytes:
     try:
         data = part.get_payload(decode=True)
@@ -592,6 +603,10 @@ def _payload_bytes(part: email.message.Message, w: _Walk) -> bytes:
         w.warnings.append(f"part could not be decoded ({type(e).__name__})")
         data = None
     if isinstance(data, bytes):
+        if any(isinstance(d, email.errors.InvalidBase64LengthDefect) for d in getattr(part, "defects", ())):
+            # the stdlib gives the undecoded text back; decode what is there, skipping stray characters
+            w.warnings.append("base64 body with stray characters: decoded what was readable")
+            return _b64_tolerant(data)
         return data
     raw = part.get_payload()
     if isinstance(raw, str):
@@ -787,8 +802,43 @@ def _addresses(h: dict[str, list[str]], name: str, warns: list[str], *, valid_on
     return tuple(out)
 
 
+_HEADER_LINE = re.compile(rb"^[\x21-\x39\x3b-\x7e]+[ \t]*:")
+_STRUCTURAL = re.compile(
+    rb"^(?:mime-version|content-[a-z-]+|date|message-id|from|to|cc|subject|reply-to|sender)[ \t]*:", re.I
+)
+_BLANK = re.compile(rb"\r?\n\r?\n")
+
+
+def repair_header_block(raw: bytes) -> tuple[bytes, int]:
+    """Drop stray lines without a colon from the top-level header block; return (bytes, lines dropped).
+
+    The stdlib ends the headers at the first line that is not a header (RFC 5322 §2.2 has no other rule), so
+    one garbage line would push Content-Type and the rest into the body. A line is dropped only when a blank
+    line follows later and a structural header (MIME-Version, Content-*, Date, From, To, ...) comes after it
+    before that blank line; otherwise the bytes are returned unchanged (e.g. headers with no blank line,
+    where the odd line is really the body).
+    """
+    m = _BLANK.search(raw, 0, 256 * 1024)
+    if m is None:
+        return raw, 0
+    lines = raw[: m.start()].split(b"\n")
+    bad = [
+        i for i, line in enumerate(lines)
+        if line.strip(b"\r") and line[:1] not in (b" ", b"\t") and not _HEADER_LINE.match(line)
+        and not (i == 0 and line.startswith(b"From "))
+    ]
+    if not bad or not any(_STRUCTURAL.match(line) for line in lines[bad[0] + 1 :]):
+        return raw, 0
+    drop = set(bad)
+    kept = b"\n".join(line for i, line in enumerate(lines) if i not in drop)
+    return kept + raw[m.start() :], len(drop)
+
+
 def _parse_message(raw: bytes, policy: email.policy.Policy) -> tuple[ParsedMessage, str | None]:
     warns: list[str] = []
+    raw, dropped = repair_header_block(raw)
+    if dropped:
+        warns.append(f"{dropped} header line(s) without a colon skipped")
     msg = email.message_from_bytes(raw, policy=policy)
     h = _headers(msg)
 

@@ -595,3 +595,31 @@ def test_html_too_deep_for_the_converter_still_gives_its_text() -> None:
     html = "<div>" * 20000 + "deep &amp; hidden" + "</div>" * 20000
     raw = mail("From: a@example.org\nContent-Type: text/html; charset=utf-8", html)
     assert parse(raw).body_text == "deep & hidden"
+
+
+def test_header_line_without_colon_is_skipped_when_headers_follow() -> None:
+    raw = (b"From: a@example.org\r\nSubject: s\r\nthis line has no colon\r\nMIME-Version: 1.0\r\n"
+           b"Content-Type: multipart/alternative; boundary=\"X\"\r\n\r\n"
+           b"--X\r\nContent-Type: text/plain\r\n\r\nthe real body\r\n--X--\r\n")
+    p = parse(raw)
+    assert p.body_text == "the real body"
+    assert "1 header line(s) without a colon skipped" in p.warnings
+
+
+def test_body_without_blank_line_is_not_taken_for_headers() -> None:
+    raw = b"From: a@example.org\r\nSubject: s\r\nHi Alex,\r\nNote: see below\r\n\r\nmore"
+    p = parse(raw)
+    assert p.body_text == "Hi Alex,\nNote: see below\n\nmore"
+    assert not any("without a colon" in w for w in p.warnings)
+
+
+def test_base64_with_stray_characters_decodes_the_readable_part() -> None:
+    raw = mail("From: a@example.org\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64",
+               "SGVsbG8g!!QWxleA")  # "Hello " + "Alex" with junk between
+    assert parse(raw).body_text == "Hello Alex"
+    # a length the stdlib gives up on (17 base64 characters): it returns the text undecoded, we decode
+    raw = mail("From: a@example.org\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64",
+               "SGVsbG8g!!QWxleA xyz")
+    p = parse(raw)
+    assert p.body_text.startswith("Hello Ale")
+    assert "base64 body with stray characters: decoded what was readable" in p.warnings
