@@ -61,7 +61,7 @@ class GraceboxApp(App[int]):
     BINDINGS = [
         Binding("s", "sync", "Sync", id="app.sync"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
-        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("q", "quit", "Quit", id="app.quit", show=False),
     ]
 
     def __init__(self, settings: Settings, store: Store, *, demo_outbox: Path | None = None,

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Sequence
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.binding import Binding as _B
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -16,7 +15,7 @@ from textual.widgets import Static
 def _bindings(items: Iterable[BindingType]) -> list[Binding]:
     out = []
     for b in items:
-        out.append(b if isinstance(b, _B) else _B(*b))
+        out.append(b if isinstance(b, Binding) else Binding(*b))
     return out
 
 
@@ -29,7 +28,8 @@ def help_text(sections: Sequence[tuple[str, Iterable[BindingType]]]) -> Text:
         out.append(title + "\n", style="bold")
         for b in _bindings(items):
             key = b.key_display or b.key.replace("question_mark", "?")
-            out.append(f"  {key:<18}{b.description:<34}{b.id or ''}\n")
+            desc = b.tooltip or b.description
+            out.append(f"  {key:<18}{desc:<46}{b.id or ''}\n")
     return out
 
 

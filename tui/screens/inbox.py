@@ -35,11 +35,11 @@ class InboxScreen(Screen[None]):
     BINDINGS = [
         Binding("slash", "search", "Search", key_display="/", id="inbox.search"),
         Binding("f", "cycle_filter", "Filter", id="inbox.filter"),
-        Binding("r", "reply", "Reply (suggested)", id="inbox.reply"),
+        Binding("r", "reply", "Reply", tooltip="Reply with the suggested scenario", id="inbox.reply"),
         Binding("1", "reply('scenario1')", "Scenario 1", id="inbox.scenario1"),
         Binding("2", "reply('scenario2')", "Scenario 2", id="inbox.scenario2"),
         Binding("a", "archive", "Archive", id="inbox.archive"),
-        Binding("x", "note", "Bad experience", id="inbox.note"),
+        Binding("x", "note", "Bad exp.", tooltip="Note a negative experience with the sender", id="inbox.note"),
         Binding("escape", "back", "Back to the list / clear search", id="inbox.back", show=False),
     ]
 

@@ -121,6 +121,9 @@ class ReplyScreen(Screen[None]):
             n.append("\nctrl+s copies the finished text to the clipboard.")
             notice.update(n)
             notice.display = True
+        elif not self.gapp.can_send():
+            notice.update(Text("No [smtp] in the config: drafting works, sending needs an [smtp] table."))
+            notice.display = True
         else:
             notice.display = False
         self.set_status(draft.error or ("Draft restored." if draft.from_draft else "Template rendered."))
@@ -211,7 +214,6 @@ class ReplyScreen(Screen[None]):
             return
         if not self.gapp.can_send():
             self.save_now()
-            self.set_status("No [smtp] in the config: the draft is saved; add [smtp] to send.")
             self.notify("Sending needs [smtp] in the config. Draft saved.", severity="warning")
             return
         if not d.recipients:
