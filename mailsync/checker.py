@@ -1,44 +1,829 @@
-"""The red-flag checker (STUB: the checker helper replaces the rules; the signatures are the contract).
+"""The red-flag checker: pure functions from a parsed request and its context to scored, explained hits.
 
-``check(message, context) -> list[FlagHit]`` is pure: no I/O, no clock (the clock comes in the context).
+``check(message, context) -> list[FlagHit]`` is pure: no I/O, no clock (the clock comes in the context),
+and fast (all regular expressions are compiled at import; per-config phrase lists are compiled once and
+cached). It covers the flags that depend on the message and the lists (RF1-RF4, RF7 of the article "How To
+Gracefully Decline A Networking Request"); RF5/RF6 depend on the user's recent decisions and the clock and
+come from ``capacity_hits``.
+
+Scoring: each flag has several rules (``RULES``), each worth points (``rules.RuleSpec.points``, overridden
+by ``[checker] weights``; 0 disables a rule). A flag fires when the sum of its rules' points reaches its
+threshold (``rules.DEFAULT_THRESHOLDS``, overridden by ``[checker] thresholds``). Only hits of flags that
+fired are returned. Every hit carries evidence a person can verify: the sentence quoted, the list entry and
+its reason, the missing earlier mail, the topic against the expertise.
 """
 
 from __future__ import annotations
 
-from .types import FLAG_SLUGS, CheckContext, FlagHit, ParsedMessage
+import html
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from . import rules as R
+from .types import FLAG_SLUGS, CheckContext, ContactInfo, FlagHit, ListEntry, ParsedMessage
 
 #: Bump when rules change: stored flags are recomputed by the next sync.
-CHECKER_VERSION = 1
+CHECKER_VERSION = 2
 
 #: Flags that are stored with the message (content and lists); RF5/RF6 depend on the clock and are
 #: computed when shown (``capacity_hits``).
 STORED_FLAGS = ("RF1", "RF2", "RF3", "RF4", "RF7")
 
+#: Per flag code, the article's reasoning in our own words (shown on the flag's card in the TUI).
+REASONING: dict[str, str] = {
+    "RF1": (
+        "The message is mostly about something the sender wants to sell, and says little about you, what you "
+        "share or whom you both know. A relationship that starts as a sales funnel rarely becomes a real "
+        "professional connection, so a short, final no is fair."
+    ),
+    "RF2": (
+        "The sender has a doubtful reputation, or the request would have you bend your ethics: leak "
+        "something confidential, vouch for what you have not seen, skip a fair process. Saying yes puts your "
+        "own name at risk, so decline plainly."
+    ),
+    "RF3": (
+        "A stranger is asking for help before any trust exists between you. You cannot vouch for work you "
+        "have never seen, and introducing them would spend the goodwill of people who trust you. Good "
+        "connections grow over time; favours come after, not first."
+    ),
+    "RF4": (
+        "You, or people whose judgement you trust, have had a bad experience with this person. Past "
+        "behaviour is useful information, and feeling uneasy is reason enough to decline."
+    ),
+    "RF5": (
+        "You are already taking on more networking than you can honour, so new contacts would get too little "
+        "of you. Declining now is kinder to both of you than a half-hearted yes."
+    ),
+    "RF6": (
+        "Networking has been draining your energy, or you have chosen to pause it. Rest protects your health "
+        "and your judgement; thank them and offer to reconnect after the break."
+    ),
+    "RF7": (
+        "The question sits outside what you know well, so a meeting would waste their time and yours. Point "
+        "them to someone whose expertise fits, after checking that person is open to it, or say honestly "
+        "that you cannot help."
+    ),
+}
+
+# --------------------------------------------------------------------------------------------------
+# Rule table
+# --------------------------------------------------------------------------------------------------
+
+_SPECS: tuple[R.RuleSpec, ...] = (
+    # RF1 selling
+    R.RuleSpec("pitch-offering", "RF1", 2.0, "Describes a product or service on offer", label="pitches"),
+    R.RuleSpec("pitch-pricing", "RF1", 2.0, "Talks prices, plans, fees or discounts", label="price"),
+    R.RuleSpec("pitch-call-to-action", "RF1", 2.0, "Sales call to action (demo, trial, sample, reply to buy)",
+               label="offers"),
+    R.RuleSpec("pay-to-play", "RF1", 3.0, "An 'honour' you are asked to pay for (speaker package, award fee)",
+               label="asks you to pay"),
+    R.RuleSpec("investment-pitch", "RF1", 3.0, "Pitches an investment", label="pitches"),
+    R.RuleSpec("pitch-flattery", "RF1", 1.0, "Flattery that prepares a sale (selected, featured, you qualify)",
+               support=True, label="flatters"),
+    R.RuleSpec("pitch-urgency", "RF1", 1.0, "Sales urgency (limited places, closes Friday)", support=True,
+               label="pressures"),
+    R.RuleSpec("pitch-results-claim", "RF1", 1.0, "Marketing claims of results", support=True, label="claims"),
+    R.RuleSpec("unverified-follow-up", "RF1", 1.0,
+               "Claims an earlier conversation that left no trace in your mail", support=True, label="claims"),
+    R.RuleSpec("disguised-pitch", "RF1", 1.0, "A question about your work that leads into a product",
+               support=True, label="opens with"),
+    R.RuleSpec("selling-phrase", "RF1", 3.0, "Matches one of your [checker] RF1 phrases", label="says"),
+    # RF2 reputation / ethics
+    R.RuleSpec("reputation-watch", "RF2", 5.0, "Sender is on your reputation_watch list"),
+    R.RuleSpec("confidential-ask", "RF2", 3.0, "Asks for confidential or insider information", label="asks"),
+    R.RuleSpec("secrecy", "RF2", 1.5, "Wants it kept quiet or its origin hidden", label="says"),
+    R.RuleSpec("client-material", "RF2", 1.5, "Wants material that belongs to a client or employer",
+               label="asks"),
+    R.RuleSpec("hiring-bypass", "RF2", 3.0, "Asks to bypass a hiring, tender or selection process",
+               label="asks"),
+    R.RuleSpec("fake-endorsement", "RF2", 3.0, "Asks for a testimonial, review or recommendation that is not true",
+               label="asks"),
+    R.RuleSpec("false-attestation", "RF2", 3.0, "Asks you to attest something untrue", label="asks"),
+    R.RuleSpec("lend-name", "RF2", 1.5, "Wants to present you as part of their team", label="asks"),
+    R.RuleSpec("no-real-role", "RF2", 1.5, "Says you would not really do the work", label="says"),
+    R.RuleSpec("padded-invoice", "RF2", 3.0, "Asks to pad or disguise an invoice", label="asks"),
+    R.RuleSpec("kickback", "RF2", 1.5, "Offers an undisclosed payment or kickback", label="offers"),
+    R.RuleSpec("personal-data-ask", "RF2", 3.0, "Asks for other people's personal data", label="asks"),
+    R.RuleSpec("personal-data", "RF2", 1.5, "Mentions other people's contact details", label="mentions"),
+    R.RuleSpec("guaranteed-return", "RF2", 3.0, "Promises guaranteed investment returns", label="promises"),
+    R.RuleSpec("credential-no-assessment", "RF2", 3.0, "A credential without any assessment", label="offers"),
+    R.RuleSpec("reputation-phrase", "RF2", 3.0, "Matches one of your [checker] RF2 phrases", label="says"),
+    # RF3 premature ask
+    R.RuleSpec("favour-from-stranger", "RF3", 3.0, "Asks a favour before you know them", label="asks"),
+    R.RuleSpec("time-from-stranger", "RF3", 2.0, "Asks a stranger's call or meeting of your time", label="asks"),
+    R.RuleSpec("premature-ask-phrase", "RF3", 3.0, "A stranger uses one of your [checker] RF3 phrases",
+               label="says"),
+    # RF4 bad history
+    R.RuleSpec("negative-contact", "RF4", 5.0, "You had a negative experience with this contact"),
+    R.RuleSpec("network-warning", "RF4", 5.0, "Someone you trust warned about this sender"),
+    # RF7 out of depth
+    R.RuleSpec("off-expertise-question", "RF7", 3.0, "Asks about a topic outside your expertise", label="asks"),
+    R.RuleSpec("out-of-depth-phrase", "RF7", 3.0, "Asks about one of your [checker] RF7 topics", label="asks"),
+)
+
+_SPEC: dict[str, R.RuleSpec] = {s.rule_id: s for s in _SPECS}
+
+#: Rule id -> (flag code, one-line description). Includes the capacity rules of ``capacity_hits``.
+RULES: dict[str, tuple[str, str]] = {s.rule_id: (s.code, s.description) for s in _SPECS}
+RULES.update(
+    {
+        "monthly-capacity-reached": ("RF5", "Accepted as many requests this month as you planned"),
+        "on-break": ("RF6", "You are on a networking break"),
+        "weekly-limit-reached": ("RF6", "Accepted as many requests this week as you planned"),
+    }
+)
+
+# --------------------------------------------------------------------------------------------------
+# Compiled patterns (once, at import)
+# --------------------------------------------------------------------------------------------------
+
+
+def _rx(patterns: Iterable[str], flags: int = 0) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+
+
+_REQUEST = _rx(R.REQUEST_MARKERS + (
+    r"\bwould (?:mean a lot|be (?:great|wonderful|amazing|brilliant|hugely helpful|so helpful|very helpful|"
+    r"invaluable|much appreciated|a huge help))\b",
+    r"\bwould help (?:me|us)\b",
+))
+_THANKS = _rx(R.RF3_THANKS)
+_SALES_MEETING = _rx(R.RF3_SALES_MEETING)
+_PAID_TO_USER = re.compile(
+    r"\b(?:waived?|we (?:cover|pay|will pay|'ll pay)|honorarium|no (?:cost|fee|charge) (?:to|for) you|free of "
+    r"charge for you|at our expense|you(?:'ll| will) be paid|our budget|the budget|budget is|we (?:can|could|"
+    r"would|will) (?:offer|pay)|your (?:fee|fees|rate|rates|usual rate|day rate)|salary|compensation|base pay|pay "
+    r"range|stipend|travel and accommodation|expenses (?:are )?(?:covered|paid))\b"
+)
+
+_RF1 = {
+    "pitch-offering": _rx(R.RF1_OFFERING),
+    "pitch-pricing": _rx(R.RF1_PRICING),
+    "pitch-call-to-action": _rx(R.RF1_CTA),
+    "pay-to-play": _rx(R.RF1_PAY_TO_PLAY),
+    "investment-pitch": _rx(R.RF1_INVESTMENT),
+    "pitch-flattery": _rx(R.RF1_FLATTERY),
+    "pitch-urgency": _rx(R.RF1_URGENCY),
+    "pitch-results-claim": _rx(R.RF1_RESULTS),
+    "unverified-follow-up": _rx(R.RF1_FOLLOW_UP),
+    "disguised-pitch": _rx(R.RF1_DISGUISED),
+}
+_SELF_PROMO = _rx(R.RF1_SELF_PROMO)
+
+#: RF2 rule id -> (pattern, needs a request sentence)
+_RF2: dict[str, tuple[re.Pattern[str], bool]] = {
+    "confidential-ask": (_rx(R.RF2_CONFIDENTIAL_ASK), True),
+    "secrecy": (_rx(R.RF2_SECRECY), False),
+    "client-material": (_rx(R.RF2_CLIENT_MATERIAL), True),
+    "hiring-bypass": (_rx(R.RF2_BYPASS), True),
+    "fake-endorsement": (_rx(R.RF2_FAKE_ENDORSEMENT), False),
+    "false-attestation": (_rx(R.RF2_ATTESTATION), True),
+    "lend-name": (_rx(R.RF2_LEND_NAME), True),
+    "no-real-role": (_rx(R.RF2_NO_DELIVERY), False),
+    "padded-invoice": (_rx(R.RF2_PADDED_INVOICE), False),
+    "kickback": (_rx(R.RF2_KICKBACK), False),
+    "personal-data-ask": (_rx(R.RF2_PERSONAL_DATA_ASK[:2]), True),
+    "personal-data": (_rx(R.RF2_PERSONAL_DATA_ASK[2:]), False),
+    "guaranteed-return": (_rx(R.RF2_GUARANTEED_RETURN), False),
+    "credential-no-assessment": (_rx(R.RF2_CREDENTIAL), False),
+}
+_CREDENTIAL_WORD = re.compile(r"certif|accredit|credential|diploma|degree|licen[cs]|qualification|\btitle\b|badge")
+
+#: RF3 favour categories: name shown in evidence -> pattern
+_RF3_FAVOURS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("a referral or introduction", _rx(R.RF3_REFERRAL)),
+    ("an endorsement", _rx(R.RF3_ENDORSE)),
+    ("a review of their work", _rx(R.RF3_REVIEW)),
+    ("job leads", _rx(R.RF3_JOBS)),
+    ("mentoring", _rx(R.RF3_MENTOR)),
+    ("material to be shared", _rx(R.RF3_SHARE)),
+    ("advice", _rx(R.RF3_ADVICE)),
+)
+_RF3_QUESTION = _rx(R.RF3_QUESTION)
+_RF3_CALL = _rx(R.RF3_CALL)
+_RF7_ASK = _rx(R.RF7_ASK)
+
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,6}\b")
+_WORD = re.compile(r"[a-z0-9][a-z0-9'/+-]*[a-z0-9+]|[a-z0-9]")
+_SUBJECT_PREFIX = re.compile(r"^\s*(?:re|aw|sv|antw|fw|fwd|wg|tr)\s*(?:\[\d+\])?\s*:", re.I)
+
+# --------------------------------------------------------------------------------------------------
+# Text preparation
+# --------------------------------------------------------------------------------------------------
+
+_TRANS = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ",
+        "\u2013": "-", "\u2014": " - ", "\u2011": "-", "\u2010": "-",
+        "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None, "\u00ad": None,
+        "\t": " ",
+    }
+)
+_HTMLISH = re.compile(r"<(?:html|body|div|p|br|table|td|span|a)\b[^>]*>", re.I)
+_BLOCK_TAG = re.compile(r"<\s*/?\s*(?:p|div|br|tr|li|h[1-6]|table|blockquote|section|article|ul|ol)\b[^>]*>", re.I)
+_ANY_TAG = re.compile(r"<[^>]*>")
+_STYLE = re.compile(r"<(script|style|head|title)\b.*?</\1\s*>", re.I | re.S)
+_ON_WROTE = re.compile(r"^[ >]*on\b[^\n]{0,250}(?:\n[^\n]{0,120})?\bwrote:[ \t]*$", re.I | re.M)
+_WROTE_LINE = re.compile(r"^.{0,120}\b(?:wrote|schrieb|a écrit|escribió|scrisse|schreef|napisał):\s*$", re.I)
+_CUT = re.compile(
+    r"^\s*(?:-{2,}\s*(?:forwarded|original) message\s*-*|begin forwarded message:?|-{2,}\s*weitergeleitete "
+    r"nachricht\s*-*|-{2,}\s*message transf[ée]r[ée]\s*-*|_{8,}|-- ?)\s*$",
+    re.I,
+)
+_OUTLOOK_FROM = re.compile(r"^\s*\*?from:\*?\s+\S", re.I)
+_OUTLOOK_NEXT = re.compile(r"^\s*\*?(?:sent|date|to|subject):\*?\s", re.I)
+_SENT_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[^\sa-z])")
+_BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf]|\d{1,2}[.)])\s+")
+
+
+def _detag(text: str) -> str:
+    """Very small HTML-to-text fallback, for a body that still holds markup (parse normally converts)."""
+    text = _STYLE.sub(" ", text)
+    text = _BLOCK_TAG.sub("\n\n", text)
+    text = _ANY_TAG.sub(" ", text)
+    return html.unescape(text)
+
+
+def author_text(body: str) -> str:
+    """Return the part of ``body`` the sender wrote: quoted lines (``>``), "On ... wrote:" headers,
+    forwarded or original messages, and the signature after ``-- `` are removed; curly quotes and odd
+    spaces are straightened. Used by the checker so that asks quoted from someone else never count
+    (corpus labelling rule for RF3)."""
+    if "<" in body and _HTMLISH.search(body):
+        body = _detag(body)
+    body = body.translate(_TRANS).replace("\r\n", "\n").replace("\r", "\n")
+    body = _ON_WROTE.sub("", body)
+    lines = body.split("\n")
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if s.startswith(">"):
+            continue
+        if _CUT.match(line):
+            break
+        if _WROTE_LINE.match(s):
+            continue
+        if _OUTLOOK_FROM.match(line) and any(_OUTLOOK_NEXT.match(x) for x in lines[i + 1:i + 4]):
+            break
+        out.append(line)
+    return "\n".join(out)
+
+
+@dataclass(slots=True)
+class _Doc:
+    """Sentences of one message: original text, lower-cased flat text with offsets, paragraph ids."""
+
+    sents: list[str]
+    low: str
+    starts: list[int]
+    para: list[int]
+    req: list[bool | None] = field(default_factory=list)
+
+    def index(self, pos: int) -> int:
+        return bisect_right(self.starts, pos) - 1
+
+    def lower_sent(self, i: int) -> str:
+        end = self.starts[i + 1] - 1 if i + 1 < len(self.starts) else len(self.low)
+        return self.low[self.starts[i]:end]
+
+    def is_request(self, i: int) -> bool:
+        v = self.req[i]
+        if v is None:
+            v = bool(_REQUEST.search(self.lower_sent(i)))
+            self.req[i] = v
+        return v
+
+
+def _sentences(subject: str, body: str) -> _Doc:
+    sents: list[str] = []
+    para: list[int] = []
+    subj = _SUBJECT_PREFIX.sub("", subject.translate(_TRANS)).strip()
+    if subj:
+        sents.append(subj)
+        para.append(-1)
+    for p_i, block in enumerate(re.split(r"\n\s*\n", author_text(body))):
+        buf: list[str] = []
+        chunks: list[str] = []
+        for line in block.split("\n"):
+            s = line.strip()
+            if not s:
+                continue
+            if _BULLET.match(s) and buf:
+                chunks.append(" ".join(buf))
+                buf = []
+            buf.append(s)
+        if buf:
+            chunks.append(" ".join(buf))
+        for chunk in chunks:
+            for s in _SENT_SPLIT.split(chunk):
+                s = " ".join(s.split())
+                if s:
+                    sents.append(s)
+                    para.append(p_i)
+    starts: list[int] = []
+    parts: list[str] = []
+    pos = 0
+    for s in sents:
+        low = s.lower()
+        starts.append(pos)
+        parts.append(low)
+        pos += len(low) + 1
+    return _Doc(sents, "\n".join(parts), starts, para, [None] * len(sents))
+
+
+def _quote(doc: _Doc, i: int, start: int = -1, end: int = -1, limit: int = 160) -> str:
+    """Quote sentence ``i`` (or a window of it around [start, end) given in flat lower-case offsets)."""
+    s = doc.sents[i]
+    if len(s) <= limit or start < 0:
+        q = s if len(s) <= limit else s[: limit - 1].rsplit(" ", 1)[0] + "\u2026"
+    else:
+        off = doc.starts[i]
+        a, b = max(0, start - off - 60), min(len(s), end - off + 80)
+        while a > 0 and s[a - 1] != " ":
+            a -= 1
+        while b < len(s) and s[b] != " ":
+            b += 1
+        q = ("\u2026" if a > 0 else "") + s[a:b].strip() + ("\u2026" if b < len(s) else "")
+    return '"' + q.replace('"', "'") + '"'
+
+
+def _find(doc: _Doc, rx: re.Pattern[str], *, request: bool = False, skip: re.Pattern[str] | None = None,
+          first_para: bool = True, limit: int = 1) -> list[tuple[int, int, int]]:
+    """Return up to ``limit`` matches as (sentence index, start, end) in flat offsets, one per sentence.
+    ``request``: only sentences that ask something; ``skip``: sentences matching it are ignored."""
+    out: list[tuple[int, int, int]] = []
+    seen: set[int] = set()
+    for m in rx.finditer(doc.low):
+        i = doc.index(m.start())
+        if i in seen:
+            continue
+        if request and not doc.is_request(i):
+            continue
+        if skip is not None and skip.search(doc.lower_sent(i)):
+            continue
+        seen.add(i)
+        out.append((i, m.start(), m.end()))
+        if len(out) >= limit:
+            break
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Sender look-ups
+# --------------------------------------------------------------------------------------------------
+
+
+def _fold(s: str) -> str:
+    """Case- and accent-insensitive form of a name ("Inés García" -> "ines garcia")."""
+    s = unicodedata.normalize("NFKD", s.casefold())
+    return " ".join("".join(c for c in s if not unicodedata.combining(c)).split())
+
+
+def _matches(entry: ListEntry, addr: str) -> bool:
+    """RF2/RF4 list rule: full address, or ``*@domain`` = exact domain (no subdomains), case-insensitive."""
+    pat = entry.pattern.strip().lower()
+    if pat.startswith("*@"):
+        return addr.rpartition("@")[2] == pat[2:]
+    return addr == pat
+
+
+def _sender_addrs(message: ParsedMessage) -> list[str]:
+    """Addresses that identify the sender: From (the person, for a relay) then Reply-To."""
+    out: list[str] = []
+    for a in ((message.from_,) if message.from_ else ()) + tuple(message.reply_to):
+        if a.address and "@" in a.address:
+            x = a.address.strip().lower()
+            if x not in out and not (message.via and message.via.address and x == message.via.address.lower()):
+                out.append(x)
+    return out
+
+
+def _who(message: ParsedMessage) -> str:
+    f = message.from_
+    if f is None:
+        return "the sender"
+    if f.address:
+        return f.address.lower()
+    name = f.name or "the sender"
+    site = message.via.site if message.via and message.via.site else None
+    return f'"{name}" (via {site})' if site else f'"{name}"'
+
+
+def _is_known(message: ParsedMessage, ctx: CheckContext) -> bool:
+    """DESIGN "Known person": From address in known_addresses; for a notification relay without an
+    address, the person's name in known_names (case- and accent-insensitive)."""
+    f = message.from_
+    if f is None:
+        return False
+    if f.address and f.address.strip().lower() in ctx.known_addresses:
+        return True
+    if f.name and (message.via is not None or not f.address):
+        folded = _fold(f.name)
+        return any(_fold(n) == folded for n in ctx.known_names)
+    return False
+
+
+def _contact_for(message: ParsedMessage, ctx: CheckContext) -> ContactInfo | None:
+    """The contact entry of the sender: by address, or by name for a notification without an address."""
+    f = message.from_
+    if f is None:
+        return None
+    if f.address:
+        c = ctx.contacts.get(f.address.strip().lower())
+        if c is not None:
+            return c
+    if f.name and (message.via is not None or not f.address):
+        folded = _fold(f.name)
+        for c in ctx.contacts.values():
+            if c.name and _fold(c.name) == folded:
+                return c
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# Topic analysis (RF7)
+# --------------------------------------------------------------------------------------------------
+
+_SUFFIXES = (
+    "izations", "isations", "ization", "isation", "ational", "ations", "ation", "nesses", "ments", "ment",
+    "ness", "ships", "ship", "ings", "ing", "ities", "ity", "ives", "ive", "ions", "ion", "ers", "er",
+    "ies", "ied", "ed", "es", "s", "ly", "al",
+)
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    """A light suffix-stripping stemmer: ``presentations``/``presenting`` -> ``present``, ``leadership`` ->
+    ``lead``. Good enough to compare a question's words with expertise phrases; not linguistics."""
+    w = word.lower().strip("'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    for _ in range(2):
+        for suf in _SUFFIXES:
+            if w.endswith(suf) and len(w) - len(suf) >= 4:
+                w = w[: -len(suf)]
+                if suf == "ies":
+                    w += "y"
+                break
+        else:
+            break
+    if len(w) > 4 and w.endswith("e"):
+        w = w[:-1]
+    return w
+
+
+def _stems(text: str) -> list[str]:
+    return [stem(t) for t in _WORD.findall(text)]
+
+
+def _build_lexicon() -> dict[str, list[tuple[tuple[str, ...], str, str]]]:
+    lex: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+    for domain, terms in R.DOMAINS.items():
+        for term in terms:
+            st = tuple(_stems(term))
+            if st:
+                lex.setdefault(st[0], []).append((st, domain, term))
+    for v in lex.values():
+        v.sort(key=lambda x: -len(x[0]))
+    return lex
+
+
+_LEXICON = _build_lexicon()
+_STOP_STEMS = frozenset(stem(w) for w in R.TOPIC_STOPWORDS) | R.TOPIC_STOPWORDS
+_GENERIC_STEMS = frozenset(stem(w) for w in R.EXPERTISE_GENERIC)
+
+
+def _lexicon_hits(tokens: Sequence[str], stems: Sequence[str]) -> list[tuple[str, str, int, int]]:
+    """Return (domain, term, start token, end token) for lexicon terms in a stemmed token list."""
+    out: list[tuple[str, str, int, int]] = []
+    i = 0
+    n = len(stems)
+    while i < n:
+        cands = _LEXICON.get(stems[i])
+        step = 1
+        if cands:
+            for st, domain, _term in cands:
+                k = len(st)
+                if tuple(stems[i:i + k]) == st:
+                    out.append((domain, " ".join(tokens[i:i + k]), i, i + k))
+                    step = k
+                    break
+        i += step
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Expertise:
+    phrases: tuple[str, ...]
+    stems: frozenset[str]
+    domains: frozenset[str]
+
+
+@lru_cache(maxsize=64)
+def _expertise(phrases: tuple[str, ...]) -> _Expertise:
+    stems: set[str] = set()
+    domains: set[str] = set()
+    for p in phrases:
+        toks = _WORD.findall(p.lower())
+        sts = [stem(t) for t in toks]
+        stems.update(s for s, t in zip(sts, toks, strict=True)
+                     if s not in _STOP_STEMS and s not in _GENERIC_STEMS and t not in R.EXPERTISE_GENERIC)
+        for domain, _term, _a, _b in _lexicon_hits(toks, sts):
+            domains.add(domain)
+    return _Expertise(phrases, frozenset(stems), frozenset(domains))
+
+
+@lru_cache(maxsize=64)
+def _phrase_rx(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Compile user phrases (``[checker] phrases``) once per distinct list: literal, case-insensitive,
+    whole words."""
+    ps = [p.strip().lower().translate(_TRANS) for p in phrases if p and p.strip()]
+    if not ps:
+        return None
+    return re.compile("|".join(rf"(?<!\w){re.escape(p)}(?!\w)" for p in sorted(ps, key=len, reverse=True)))
+
+
+# --------------------------------------------------------------------------------------------------
+# The flags
+# --------------------------------------------------------------------------------------------------
+
+_Hit = tuple[str, tuple[str, ...]]  # (rule id, evidence)
+
+
+def _company_tokens(message: ParsedMessage) -> set[str]:
+    """Lower-case name parts of the sender's organisation: domain labels and the relay headline."""
+    out: set[str] = set()
+    f = message.from_
+    if f and f.address and "@" in f.address:
+        dom = f.address.rpartition("@")[2].lower()
+        labels = dom.split(".")[:-1] or dom.split(".")
+        for lab in labels:
+            out.update(x for x in re.split(r"[-_]", lab) if len(x) >= 3)
+            out.add(lab.replace("-", ""))
+    if message.via and message.via.headline:
+        out.update(w.lower() for w in re.findall(r"[A-Z][\w&-]{2,}", message.via.headline))
+    return out
+
+
+def _rf1(doc: _Doc, message: ParsedMessage, known: bool, ctx: CheckContext) -> list[_Hit]:
+    hits: list[_Hit] = []
+    spec = _SPEC
+    for rule_id in ("pitch-offering", "pitch-pricing", "pitch-call-to-action", "pay-to-play", "investment-pitch"):
+        skip = _PAID_TO_USER if rule_id in ("pitch-pricing", "pitch-call-to-action") else None
+        found = _find(doc, _RF1[rule_id], skip=skip)
+        if rule_id == "pitch-offering" and not found:
+            comp = _company_tokens(message)
+            if comp:
+                for i, s in enumerate(doc.sents):
+                    m = _SELF_PROMO.search(s)
+                    if m and m.group(1).split()[0].lower() in comp:
+                        found = [(i, doc.starts[i] + m.start(), doc.starts[i] + m.end())]
+                        break
+        if found:
+            i, a, b = found[0]
+            hits.append((rule_id, (f"{spec[rule_id].label}: {_quote(doc, i, a, b)}",)))
+    if not hits:
+        return hits
+    for rule_id in ("pitch-flattery", "pitch-urgency", "pitch-results-claim", "disguised-pitch"):
+        found = _find(doc, _RF1[rule_id])
+        if found:
+            i, a, b = found[0]
+            hits.append((rule_id, (f"{spec[rule_id].label}: {_quote(doc, i, a, b)}",)))
+    if not known:
+        found = _find(doc, _RF1["unverified-follow-up"])
+        if found:
+            i, a, b = found[0]
+            hits.append(("unverified-follow-up", (f"claims: {_quote(doc, i, a, b)}", f"no earlier mail with {_who(message)}")))
+        elif _SUBJECT_PREFIX.match(message.subject or ""):
+            hits.append(("unverified-follow-up", (f'subject "{message.subject.strip()}" but no earlier mail with '
+                                                  f"{_who(message)}",)))
+    return hits
+
+
+def _list_evidence(name: str, entry: ListEntry, addr: str) -> str:
+    ev = f'{addr} matches {name} "{entry.pattern}"'
+    if entry.reason:
+        ev += f": {entry.reason}"
+    if entry.reported_by:
+        ev += f" (reported by {entry.reported_by})"
+    return ev
+
+
+def _rf2(doc: _Doc, message: ParsedMessage, ctx: CheckContext) -> list[_Hit]:
+    hits: list[_Hit] = []
+    for addr in _sender_addrs(message):
+        for e in ctx.reputation_watch:
+            if _matches(e, addr):
+                hits.append(("reputation-watch", (_list_evidence("reputation_watch", e, addr),)))
+                break
+        if hits:
+            break
+    for rule_id, (rx, need_req) in _RF2.items():
+        found = _find(doc, rx, request=need_req, skip=_THANKS if need_req else None)
+        if not found:
+            continue
+        i, a, b = found[0]
+        if rule_id == "credential-no-assessment" and not _CREDENTIAL_WORD.search(doc.low):
+            continue
+        hits.append((rule_id, (f"{_SPEC[rule_id].label}: {_quote(doc, i, a, b)}",)))
+    return hits
+
+
+def _rf3(doc: _Doc, message: ParsedMessage) -> list[_Hit]:
+    """Favour and time asks (the caller has checked that the sender is not known)."""
+    asks: list[tuple[int, str, int, int]] = []
+    taken: set[int] = set()
+    for what, rx in _RF3_FAVOURS:
+        for i, a, b in _find(doc, rx, request=True, skip=_THANKS, limit=3):
+            if i not in taken:
+                asks.append((i, what, a, b))
+                taken.add(i)
+    for i, a, b in _find(doc, _RF3_QUESTION, request=True, skip=_THANKS, limit=3):
+        if i not in taken and "?" in doc.lower_sent(i):
+            asks.append((i, "advice", a, b))
+            taken.add(i)
+    hits: list[_Hit] = []
+    who = f"no earlier mail with {_who(message)}"
+    if asks:
+        asks.sort()
+        ev = tuple(f"asks ({what}): {_quote(doc, i, a, b)}" for i, what, a, b in asks[:2])
+        hits.append(("favour-from-stranger", ev + (who,)))
+    calls = [c for c in _find(doc, _RF3_CALL, request=True, skip=_SALES_MEETING, limit=2) if c[0] not in taken]
+    if calls:
+        i, a, b = calls[0]
+        hits.append(("time-from-stranger", (f"asks for time: {_quote(doc, i, a, b)}", who)))
+    return hits
+
+
+def _rf4(message: ParsedMessage, ctx: CheckContext) -> list[_Hit]:
+    hits: list[_Hit] = []
+    c = _contact_for(message, ctx)
+    if c is not None and c.experience == "negative":
+        label = f"{c.name} <{c.address}>" if c.name else c.address
+        ev = f"{label} is a contact with experience negative"
+        if c.note:
+            ev += f": {c.note}"
+        hits.append(("negative-contact", (ev,)))
+    for addr in _sender_addrs(message):
+        for e in ctx.network_warnings:
+            if _matches(e, addr):
+                hits.append(("network-warning", (_list_evidence("network_warnings", e, addr),)))
+                return hits
+    return hits
+
+
+def _rf7(doc: _Doc, ctx: CheckContext, extra: re.Pattern[str] | None) -> list[_Hit]:
+    if not ctx.expertise:
+        return []
+    exp = _expertise(tuple(ctx.expertise))
+    asks = [x for x in _find(doc, _RF7_ASK, limit=4, skip=_THANKS)
+            if doc.is_request(x[0]) and doc.para[x[0]] >= 0]
+    best: tuple[float, int, int, int, list[str], list[str]] | None = None
+    for i, a, b in asks:
+        p = doc.para[i]
+        weights: list[tuple[int, float]] = [(j, 1.0) for j in range(len(doc.sents)) if doc.para[j] == p]
+        weights += [(j, 0.5) for j in range(len(doc.sents)) if doc.para[j] == p - 1 and p - 1 >= 0]
+        outside: dict[str, float] = {}
+        inside: dict[str, float] = {}
+        domains: list[str] = []
+        for j, w in weights:
+            toks = _WORD.findall(doc.lower_sent(j))
+            sts = [stem(t) for t in toks]
+            used: set[int] = set()
+            for domain, term, s0, s1 in _lexicon_hits(toks, sts):
+                used.update(range(s0, s1))
+                if domain in exp.domains or any(sts[k] in exp.stems for k in range(s0, s1)):
+                    inside[term] = max(inside.get(term, 0.0), w)
+                else:
+                    outside[term] = max(outside.get(term, 0.0), w)
+                    if domain not in domains:
+                        domains.append(domain)
+            for k, (t, s) in enumerate(zip(toks, sts, strict=True)):
+                if k in used or s in _STOP_STEMS or t in R.TOPIC_STOPWORDS:
+                    continue
+                if s in exp.stems:
+                    inside[t] = max(inside.get(t, 0.0), w)
+            for acr in _ACRONYM.findall(doc.sents[j]):
+                low = acr.lower()
+                if acr in R.COMMON_ACRONYMS or low in outside or low in inside or sum(c.isalpha() for c in acr) < 2:
+                    continue
+                if stem(low) in exp.stems:
+                    inside[low] = max(inside.get(low, 0.0), w)
+                else:
+                    outside[acr] = max(outside.get(acr, 0.0), 0.75 * w)
+            if extra is not None:
+                for m in extra.finditer(doc.lower_sent(j)):
+                    outside[m.group(0)] = max(outside.get(m.group(0), 0.0), w + 2.0)
+                    if "your [checker] RF7 topics" not in domains:
+                        domains.append("your [checker] RF7 topics")
+        out_score, in_score = sum(outside.values()), sum(inside.values())
+        if out_score >= 1.5 and out_score > in_score and (best is None or out_score - in_score > best[0]):
+            terms = sorted(outside, key=lambda t: -outside[t])[:4]
+            best = (out_score - in_score, i, a, b, terms, domains)
+    if best is None:
+        return []
+    _, i, a, b, terms, domains = best
+    shown = ", ".join(exp.phrases[:3]) + (", ..." if len(exp.phrases) > 3 else "")
+    rule = "out-of-depth-phrase" if domains == ["your [checker] RF7 topics"] else "off-expertise-question"
+    return [(rule, (f"asks: {_quote(doc, i, a, b)}",
+                    f'topic "{", ".join(terms)}" ({"; ".join(domains[:2])}) is outside your expertise ({shown})'))]
+
+
+def _phrase_hits(doc: _Doc, ctx: CheckContext, code: str, rule_id: str) -> list[_Hit]:
+    phrases = ctx.tuning.extra_phrases.get(code)
+    if not phrases:
+        return []
+    rx = _phrase_rx(tuple(phrases))
+    if rx is None:
+        return []
+    found = _find(doc, rx)
+    if not found:
+        return []
+    i, a, b = found[0]
+    return [(rule_id, (f'matches your phrase "{doc.low[a:b]}": {_quote(doc, i, a, b)}',))]
+
+
+def _score(code: str, raw: list[_Hit], ctx: CheckContext) -> list[FlagHit]:
+    """Apply weights, the support rule and the threshold; return the flag's hits if it fired."""
+    weights = ctx.tuning.weights
+    hits: list[FlagHit] = []
+    for rule_id, ev in raw:
+        spec = _SPEC[rule_id]
+        pts = float(weights.get(rule_id, spec.points))
+        if pts == 0:
+            continue
+        hits.append(FlagHit(code, FLAG_SLUGS[code], rule_id, pts, ev, spec.description))
+    if not any(not _SPEC[h.rule].support for h in hits):
+        return []
+    threshold = float(ctx.tuning.thresholds.get(code, R.DEFAULT_THRESHOLDS[code]))
+    if sum(h.points for h in hits) < threshold:
+        return []
+    return hits
+
 
 def check(message: ParsedMessage, context: CheckContext) -> list[FlagHit]:
-    """Return the content/list red-flag hits (RF1-RF4, RF7) for one message, strongest first."""
-    return []
+    """Return the content/list red-flag hits (RF1-RF4, RF7) for one message, strongest flag first.
+
+    ``message``: a ParsedMessage (for a notification relay, ``from_`` is the person and ``via`` the relay).
+    ``context``: the CheckContext (known addresses/names, contacts, lists, expertise, tuning).
+    Returns a list of FlagHit, one per rule that matched, only for flags whose points reached the
+    threshold. Pure and total: never raises on odd input, never does I/O. A message from the user's own
+    address (``context.me``) gets no flags.
+    """
+    ctx = context
+    f = message.from_
+    if f and f.address and ctx.me and f.address.strip().lower() == ctx.me.lower():
+        return []
+    doc = _sentences(message.subject or "", message.body_text or "")
+    known = _is_known(message, ctx)
+    out: list[FlagHit] = []
+    rf1 = _rf1(doc, message, known, ctx) + _phrase_hits(doc, ctx, "RF1", "selling-phrase")
+    out += _score("RF1", rf1, ctx)
+    rf2 = _rf2(doc, message, ctx) + _phrase_hits(doc, ctx, "RF2", "reputation-phrase")
+    out += _score("RF2", rf2, ctx)
+    if not known:
+        rf3 = _rf3(doc, message)
+        for rule_id, ev in _phrase_hits(doc, ctx, "RF3", "premature-ask-phrase"):
+            rf3.append((rule_id, ev + (f"no earlier mail with {_who(message)}",)))
+        out += _score("RF3", rf3, ctx)
+    out += _score("RF4", _rf4(message, ctx), ctx)
+    extra7 = _phrase_rx(tuple(ctx.tuning.extra_phrases.get("RF7", ())))
+    out += _score("RF7", _rf7(doc, ctx, extra7), ctx)
+    totals: dict[str, float] = {}
+    for h in out:
+        totals[h.code] = totals.get(h.code, 0.0) + h.points
+    out.sort(key=lambda h: (-totals[h.code], h.code, -h.points))
+    return out
 
 
 def capacity_hits(context: CheckContext) -> list[FlagHit]:
     """Return RF5 (accepted in 30 days >= monthly_capacity) and RF6 (accepted in 7 days >= weekly_limit,
-    or today <= on_break_until) hits, with the counts against the limits as evidence."""
+    or today <= on_break_until) hits, with the counts against the limits as evidence (article red flags
+    5 and 6; DESIGN "Details settled": rolling windows, firing at count >= limit)."""
     hits: list[FlagHit] = []
     c = context
     if c.monthly_capacity is not None and c.accepted_30d >= c.monthly_capacity:
         hits.append(
             FlagHit("RF5", FLAG_SLUGS["RF5"], "monthly-capacity-reached", 3.0,
-                    (f"accepted {c.accepted_30d} of {c.monthly_capacity} in the last 30 days",))
+                    (f"accepted {c.accepted_30d} of {c.monthly_capacity} in the last 30 days",),
+                    RULES["monthly-capacity-reached"][1])
         )
     if c.on_break_until is not None and c.today is not None and c.today <= c.on_break_until:
         hits.append(
             FlagHit("RF6", FLAG_SLUGS["RF6"], "on-break", 3.0,
-                    (f"on a networking break until {c.on_break_until.isoformat()}",))
+                    (f"on a networking break until {c.on_break_until.isoformat()}",), RULES["on-break"][1])
         )
     elif c.weekly_limit is not None and c.accepted_7d >= c.weekly_limit:
         hits.append(
             FlagHit("RF6", FLAG_SLUGS["RF6"], "weekly-limit-reached", 3.0,
-                    (f"accepted {c.accepted_7d} of {c.weekly_limit} in the last 7 days",))
+                    (f"accepted {c.accepted_7d} of {c.weekly_limit} in the last 7 days",),
+                    RULES["weekly-limit-reached"][1])
         )
     return hits
 
@@ -52,3 +837,40 @@ def suggest(codes: set[str] | frozenset[str] | list[str]) -> str:
     if s & {"RF5", "RF6", "RF7"}:
         return "scenario1"
     return "accept"
+
+
+def explain(hits: list[FlagHit]) -> list[str]:
+    """SpamAssassin-style report lines for ``hits``: per rule ``" 3.0 RF3 favour-from-stranger   <description>:
+    <evidence>; <evidence>"``, then per flag a total line ``" 5.0 RF3 total (premature-ask)"``. Points are
+    right-aligned with one decimal; flags in the order they first appear in ``hits``."""
+    lines: list[str] = []
+    order: list[str] = []
+    by_code: dict[str, list[FlagHit]] = {}
+    for h in hits:
+        if h.code not in by_code:
+            order.append(h.code)
+            by_code[h.code] = []
+        by_code[h.code].append(h)
+    for code in order:
+        total = 0.0
+        for h in by_code[code]:
+            desc = h.description or RULES.get(h.rule, (code, h.rule))[1]
+            ev = "; ".join(h.evidence)
+            lines.append(f"{h.points:4.1f} {code} {h.rule:<26} {desc}" + (f": {ev}" if ev else ""))
+            total += h.points
+        lines.append(f"{total:4.1f} {code} total ({FLAG_SLUGS.get(code, code.lower())})")
+    return lines
+
+
+__all__ = [
+    "CHECKER_VERSION",
+    "REASONING",
+    "RULES",
+    "STORED_FLAGS",
+    "author_text",
+    "capacity_hits",
+    "check",
+    "explain",
+    "stem",
+    "suggest",
+]

@@ -1,0 +1,312 @@
+"""Networking-site notifications: find the real person behind a no-reply relay.
+
+A site such as a professional network mails "X sent you a message" from an address like
+``messages-noreply@site.example`` with no usable Reply-To. The relay is never the requester's identity
+(corpus labelling rule "Notifications"): the person named in the body is. ``apply_notification`` turns
+such a ParsedMessage into one whose ``from_`` is that person (name, and an address only when the body
+gives one) and whose ``via`` names the relay, the site, the person's profile URL and headline; the body
+becomes the person's own message when the layout delimits it clearly.
+
+Pure functions of their inputs; the HTML is read with the standard library's tolerant parser and is
+never rendered or interpreted beyond collecting text and link targets.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from html.parser import HTMLParser
+
+from .types import Address, ParsedMessage, Via
+
+_NO_REPLY_LOCAL = re.compile(
+    r"^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|dont[-_.]?reply|notifications?|notify|"
+    r"notification[-_.][\w.-]+|messages?|messaging|invitations?|invites?|inmails?|alerts?|updates?|"
+    r"mailer|member[-_.]?messages?|connections?|network[-_.]?updates?|jobs?[-_.]?alerts?|digest|"
+    r"[\w.-]*no[-_.]?reply[\w.-]*|[\w.-]*donotreply[\w.-]*|[\w.-]+[-_.](?:notifications?|messages?|invitations?|"
+    r"alerts?|updates?))$",
+    re.I,
+)
+
+#: "X wants to connect", "X sent you a message", ... (subject lines and body lines).
+_NAME_FIRST = re.compile(
+    r"^(?P<n>.{2,80}?)\s+(?:wants to connect(?: with you)?|would like to connect(?: with you)?|"
+    r"(?:has )?invited you to (?:connect|join (?:their|his|her) network)|(?:has |just )?sent you (?:a |an )?"
+    r"(?:new |private |direct )?(?:message|inmail|note|invitation|connection request|request)|"
+    r"(?:has |just )?messaged you|(?:has )?replied to (?:you|your message)|wrote to you|is trying to reach you|"
+    r"(?:has )?accepted your invitation|left you a message|wants to get in touch|is waiting for your (?:reply|"
+    r"response))\b",
+    re.I,
+)
+_NAME_AFTER = re.compile(
+    r"^(?:you have (?:a |an )?)?(?:new |unread |private |direct )?(?:message|inmail|note|invitation|"
+    r"connection request|contact request|request) from\s+(?P<n>.{2,80}?)\s*[.!:]?$",
+    re.I,
+)
+_SITE_SIGNALS = re.compile(
+    r"wants to connect|would like to connect|sent you|new message|inmail|invit|view (?:\w+'s )?profile|"
+    r"reply on|accept|unsubscribe|notification|you(?:'re| are) receiving|this (?:e-?mail|message) was "
+    r"(?:intended|sent) for|manage (?:your )?(?:email|notification)",
+    re.I,
+)
+_STOP_LINE = re.compile(
+    r"^(?:\[|\(|<)?(?:accept|ignore|decline|reply|respond|view|see|open|read|answer|go to|unsubscribe|"
+    r"manage|this e-?mail|this message was|you(?:'re| are) receiving|you received|to stop|sent by|"
+    r"notification settings|email settings|help center|privacy|©|\(c\)|copyright)\b|^-{2,}|^_{3,}|^https?://",
+    re.I,
+)
+_URL = re.compile(r"https?://[^\s<>\"')\]]+", re.I)
+_PROFILE_PATH = re.compile(r"/(?:in|profile|profiles|people|person|member|members|user|users|u|p|pub)/", re.I)
+_BAD_LINK = re.compile(r"unsubscribe|/u/|settings|preferences|privacy|help|/invitations?/|/messages?/|accept|"
+                       r"ignore|/thread", re.I)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_GREETING = re.compile(r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings)\b", re.I)
+_GENERIC_NAMES = re.compile(r"^(?:someone|a member|a (?:new )?connection|you|your network|people|members?|"
+                            r"a recruiter|an? \w+ member|\d+ (?:people|members))$", re.I)
+_NAME_OK = re.compile(r"^[^\W\d_][\w.'\u2019-]*(?: [^\W\d_][\w.'\u2019-]*){0,4}$")
+
+
+def is_no_reply(addr: str | None) -> bool:
+    """True when ``addr`` looks like a notification relay that cannot take replies: a local part such as
+    no-reply, noreply, do-not-reply, notifications, messages-noreply, invitations, inmail, alerts.
+    None, empty or malformed addresses give False."""
+    if not addr or "@" not in addr:
+        return False
+    local = addr.strip().rpartition("@")[0].strip().strip("<>\"'")
+    return bool(local) and bool(_NO_REPLY_LOCAL.match(local))
+
+
+class _TextAndLinks(HTMLParser):
+    """Collect visible text as lines (block elements break lines) and (href, text) of links."""
+
+    _BLOCK = frozenset(
+        "p div br tr td th li ul ol table h1 h2 h3 h4 h5 h6 blockquote section article header footer hr "
+        "center".split()
+    )
+    _SKIP = frozenset(("script", "style", "head", "title", "noscript"))
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.links: list[tuple[str, str]] = []
+        self._skip = 0
+        self._href: str | None = None
+        self._atext: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._SKIP:
+            self._skip += 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+        if tag == "a":
+            self._href = dict(attrs).get("href") or ""
+            self._atext = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP and self._skip:
+            self._skip -= 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+        if tag == "a" and self._href is not None:
+            self.links.append((self._href, " ".join("".join(self._atext).split())))
+            self._href = None
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        self.parts.append(data)
+        if self._href is not None:
+            self._atext.append(data)
+
+    def lines(self) -> list[str]:
+        text = "".join(self.parts)
+        return [" ".join(x.split()) for x in text.split("\n")]
+
+
+def _html_lines(html: str) -> tuple[list[str], list[tuple[str, str]]]:
+    p = _TextAndLinks()
+    try:
+        p.feed(html)
+        p.close()
+    except Exception:  # noqa: BLE001 - malformed markup: use what was collected
+        pass
+    return p.lines(), p.links
+
+
+def _clean_name(raw: str) -> str | None:
+    n = raw.strip().strip("\"'*:").strip()
+    n = re.sub(r"\s+", " ", n)
+    if not n or "@" in n or len(n) > 60 or _GENERIC_NAMES.match(n) or not _NAME_OK.match(n):
+        return None
+    return n
+
+
+def _name_from(line: str) -> str | None:
+    s = line.strip()
+    for rx in (_NAME_FIRST, _NAME_AFTER):
+        m = rx.match(s)
+        if m:
+            n = _clean_name(m.group("n"))
+            if n:
+                return n
+    return None
+
+
+def _site_name(parsed: ParsedMessage, relay: str) -> str:
+    name = parsed.from_.name if parsed.from_ else None
+    if name:
+        name = re.sub(r"\s+(?:notifications?|messages?|messaging|invitations?|team|alerts?|updates?)$", "",
+                      name.strip(), flags=re.I)
+        if name and "@" not in name:
+            return name
+    dom = relay.rpartition("@")[2].lower().split(".")
+    base = dom[-2] if len(dom) >= 2 else dom[0]
+    return base[:1].upper() + base[1:]
+
+
+def _usable_reply_to(parsed: ParsedMessage, relay: str) -> bool:
+    relay_dom = relay.rpartition("@")[2].lower()
+    for a in parsed.reply_to:
+        addr = (a.address or "").strip().lower()
+        if "@" not in addr or is_no_reply(addr):
+            continue
+        dom = addr.rpartition("@")[2]
+        if dom == relay_dom or dom.endswith("." + relay_dom) or relay_dom.endswith("." + dom):
+            continue
+        return True
+    return False
+
+
+def _profile_url(lines: list[str], links: list[tuple[str, str]], name: str) -> str | None:
+    first = name.split()[0].lower()
+    for href, text in links:
+        t = text.lower()
+        if href.startswith("http") and not _BAD_LINK.search(href) and (
+            "profile" in t or t == name.lower() or _PROFILE_PATH.search(href)
+        ):
+            return href
+    for line in lines:
+        low = line.lower()
+        if "profile" in low or first in low:
+            m = _URL.search(line)
+            if m and not _BAD_LINK.search(m.group(0)):
+                return m.group(0).rstrip(".,;")
+    for line in lines:
+        for m in _URL.finditer(line):
+            if _PROFILE_PATH.search(m.group(0)) and not _BAD_LINK.search(m.group(0)):
+                return m.group(0).rstrip(".,;")
+    return None
+
+
+def _extract(lines: list[str], links: list[tuple[str, str]], subject: str, relay: str
+             ) -> tuple[str, str | None, str | None, str | None, str | None] | None:
+    """Return (name, headline, message, profile_url, address) or None when no person is named."""
+    name = _name_from(subject)
+    start = -1
+    for i, line in enumerate(lines):
+        n = _name_from(line)
+        if n and (name is None or n.lower() == name.lower()):
+            name, start = n, i
+            break
+    if name is None:
+        return None
+    # the person's block: a line that is just the name, after the header line
+    j = start + 1
+    name_line = -1
+    for k in range(j, min(len(lines), j + 6)):
+        if lines[k].strip().strip("*").strip().lower() == name.lower():
+            name_line = k
+            break
+    cursor = name_line + 1 if name_line >= 0 else max(start + 1, 0)
+    headline = None
+    while cursor < len(lines) and not lines[cursor].strip():
+        cursor += 1
+    if name_line >= 0 and cursor < len(lines):
+        cand = lines[cursor].strip()
+        if (cand and len(cand) <= 120 and not _GREETING.match(cand) and not _URL.search(cand)
+                and not _STOP_LINE.match(cand) and not cand.endswith(("?", "!")) and cand.count(". ") == 0):
+            headline = cand
+            cursor += 1
+    msg_lines: list[str] = []
+    delimited = False
+    for k in range(cursor, len(lines)):
+        s = lines[k].strip()
+        if _STOP_LINE.match(s) or (_URL.search(s) and len(_URL.sub("", s).strip(" :-")) < 40):
+            delimited = bool("".join(msg_lines).strip())
+            break
+        msg_lines.append(s)
+    message = None
+    if delimited:
+        paras: list[str] = []
+        cur: list[str] = []
+        for s in msg_lines:
+            if s:
+                cur.append(s)
+            elif cur:
+                paras.append("\n".join(cur))
+                cur = []
+        if cur:
+            paras.append("\n".join(cur))
+        message = "\n\n".join(paras).strip().strip("\"\u201c\u201d").strip() or None
+    relay_dom = relay.rpartition("@")[2].lower()
+    address = None
+    if message:
+        for m in _EMAIL.finditer(message):
+            if m.group(0).rpartition("@")[2].lower() != relay_dom and not is_no_reply(m.group(0)):
+                address = m.group(0)
+                break
+    return name, headline, message, _profile_url(lines, links, name), address
+
+
+def apply_notification(parsed: ParsedMessage, html: str | None = None) -> ParsedMessage:
+    """If ``parsed`` comes from a networking site's no-reply relay, return a copy naming the real person.
+
+    Detection: From is a no-reply relay (``is_no_reply``), there is no usable Reply-To (one that is not
+    itself a relay address or on the relay's domain), the text carries site wording ("sent you a message",
+    "wants to connect", "View profile", an unsubscribe footer, ...), and a person is named in the subject
+    or the body. ``html`` (the HTML part, if any) is preferred for layout; else ``parsed.body_text``.
+
+    The copy has ``from_ = Address(person name, address or None)`` (an address only if the person's
+    message gives one), ``via = Via(relay address, "notification", site, profile_url, headline)`` and
+    ``body_text`` = the person's own message when the layout delimits it (else unchanged). Anything else
+    (and a message already carrying ``via``) is returned unchanged. Never raises.
+    """
+    try:
+        return _apply(parsed, html)
+    except Exception:  # noqa: BLE001 - contract: never raises; an odd mail stays as parsed
+        return parsed
+
+
+def _apply(parsed: ParsedMessage, html: str | None) -> ParsedMessage:
+    if parsed.via is not None or parsed.from_ is None or not parsed.from_.address:
+        return parsed
+    relay = parsed.from_.address.strip()
+    if not is_no_reply(relay) or _usable_reply_to(parsed, relay):
+        return parsed
+    text = parsed.body_text or ""
+    candidates: list[tuple[list[str], list[tuple[str, str]]]] = []
+    if html:
+        candidates.append(_html_lines(html))
+    if "<" in text and re.search(r"<(?:html|body|div|p|table)\b", text, re.I):
+        candidates.append(_html_lines(text))
+    candidates.append(([" ".join(x.split()) for x in text.replace("\r", "").split("\n")], []))
+    blob = (parsed.subject or "") + "\n" + text + "\n" + (html or "")
+    if not _SITE_SIGNALS.search(blob):
+        return parsed
+    for lines, links in candidates:
+        got = _extract(lines, links, parsed.subject or "", relay)
+        if got is None:
+            continue
+        name, headline, message, profile_url, address = got
+        via = Via(address=relay.lower(), kind="notification", site=_site_name(parsed, relay),
+                  profile_url=profile_url, headline=headline)
+        return dataclasses.replace(
+            parsed,
+            from_=Address(name, address),
+            via=via,
+            body_text=message if message else parsed.body_text,
+        )
+    return parsed
+
+
+__all__ = ["apply_notification", "is_no_reply"]

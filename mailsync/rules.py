@@ -1,0 +1,761 @@
+"""Phrase lists and rule tables for the red-flag checker (``mailsync.checker``).
+
+Everything here is data: regular-expression sources (matched against lower-cased text whose curly quotes
+are already straightened), the rule table with default points, flag thresholds, and a small domain-term
+lexicon for RF7. ``checker`` compiles them once at import.
+
+The phrases describe the *meaning* of each red flag from the article "How To Gracefully Decline A
+Networking Request" (red flags 1-7), not the words of any one user or profession: a pitch is a pitch in any
+trade, and so is a request for a referral.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSpec:
+    """One scoring rule: ``rule_id`` (stable, used in ``[checker] weights``), the flag ``code`` it adds to,
+    default ``points`` (float), a one-line ``description`` and, for phrase rules, regex sources.
+
+    ``support`` rules only count when a primary (non-support) rule of the same flag matched, so weak hints
+    alone never raise a flag. ``needs_request`` rules only count in sentences that ask something (a
+    question, "could you", "would you mind", "I'd love ..."). ``label`` prefixes the evidence
+    (e.g. ``asks`` -> ``asks: "..."``).
+    """
+
+    rule_id: str
+    code: str
+    points: float
+    description: str
+    patterns: tuple[str, ...] = ()
+    needs_request: bool = False
+    support: bool = False
+    label: str = "says"
+
+
+#: Points a flag needs to fire (overridable with ``[checker] thresholds``).
+DEFAULT_THRESHOLDS: dict[str, float] = {
+    "RF1": 3.0,
+    "RF2": 3.0,
+    "RF3": 3.0,
+    "RF4": 3.0,
+    "RF5": 3.0,
+    "RF6": 3.0,
+    "RF7": 3.0,
+}
+
+# --------------------------------------------------------------------------------------------------
+# Shared fragments
+# --------------------------------------------------------------------------------------------------
+
+#: A sentence that asks something of the reader (request marker). Used by ``needs_request`` rules.
+REQUEST_MARKERS = (
+    r"\?",
+    r"\b(?:could|would|can|will|might|may) (?:you|we|i)\b",
+    r"\bany chance\b",
+    r"\b(?:i|we)(?: was| am|'m| were|'re| are)? (?:hoping|wondering)\b",
+    r"\b(?:i|we)(?:'d| would) (?:love|like|appreciate|value|welcome|be (?:grateful|thankful|so grateful|very grateful|glad if|happy if|delighted if))\b",
+    r"\bi'd really (?:love|like|appreciate|value)\b",
+    r"\bplease\b",
+    r"\bif you (?:could|can|would|have|are|were|'d)\b",
+    r"\bis there (?:any )?(?:way|chance)\b",
+    r"\bwould it be possible\b",
+    r"\bdo you (?:mind|have|know)\b",
+    r"\bmind (?:sharing|passing|sending|forwarding|looking|introducing|putting|reviewing|taking|writing|giving)\b",
+    r"\bcount on you\b",
+    r"\b(?:are|were) you (?:able|willing|open|available|free|around)\b",
+    r"\bi need you to\b",
+    r"\bkeep me in mind\b",
+    r"\blet me know if\b",
+    r"\bhoping you\b",
+)
+
+#: Materials a person might be asked to hand over (RF3 "sharing material", RF2 confidential material).
+_MATERIAL_WORDS = (
+    r"slides?|slide deck|deck|decks|materials?|guides?|templates?|notes|files?|documents?|docs|recordings?|"
+    r"handouts?|workbooks?|curriculum|playbooks?|frameworks?|worksheets?|lists?|contacts?|spreadsheets?|"
+    r"exercises|resources|reports?|data|dataset|source code|code|designs?|drawings?|plans|blueprints|"
+    r"syllabus|course ?work|exam papers?|recipes?|scripts?|toolkit|checklists?|questionnaires?"
+)
+_MATERIAL = f"(?:{_MATERIAL_WORDS})"
+
+# --------------------------------------------------------------------------------------------------
+# RF1 selling (article red flag 1): an offering to sell, with little about the recipient
+# --------------------------------------------------------------------------------------------------
+
+_PRODUCT_NOUNS = (
+    r"(?:platform|product|products|solution|solutions|service|services|tool|tools|app|apps|software|saas|"
+    r"system|technology|offering|offerings|agency|marketplace|api|plugin|add-on|membership|memberships|"
+    r"subscription|subscriptions|package|packages|plan|plans|bundle|suite|dashboard|widget|network of "
+    r"(?:experts|partners|buyers|investors)|done-for-you|white-label|pilot programme|pilot program)"
+)
+
+RF1_OFFERING = (
+    rf"\bour (?:[\w-]+ ){{0,2}}?{_PRODUCT_NOUNS}\b",
+    r"\bwe(?:'re| are) an? (?:[\w-]+ ){0,3}?(?:agency|consultancy|vendor|provider|marketplace|platform|saas company|"
+    r"software company|startup|studio|firm) (?:that|which|who|helping|specialising|specializing|for)\b",
+    r"\b(?:passive income|be your own boss|ground floor opportunity|side hustle|affiliate (?:programme|program|"
+    r"link)|commission on every (?:sale|referral)|white-label(?:led)? (?:solution|version))\b",
+    r"\bour (?:clients|customers|users|members|subscribers|partners) (?:pay|see|get|save|report|launch|love|typically|"
+    r"usually|average|never|always|gain|grow|achieve|enjoy|receive)\b",
+    r"\b(?:coaches|teams|companies|clients|customers|users|businesses|firms|professionals|practitioners|leaders|"
+    r"brands|agencies|founders|clinics|schools|studios|shops|restaurants|developers|engineers|lawyers|doctors|"
+    r"therapists|consultants|freelancers|creators|authors|trainers|facilitators|recruiters) "
+    r"(?:on|using|who use|who join) our\b",
+    r"\bwe (?:help|helps|enable|empower|work with|partner with|specialise in helping|specialize in helping) "
+    r"(?:\w+ ){0,3}(?:companies|businesses|teams|coaches|professionals|firms|organisations|organizations|brands|"
+    r"clients|leaders|founders|practices|people like you|experts like you|consultants|agencies|creators|you)\b",
+    r"\bwe(?:'re| are| have)? (?:just |recently )?(?:launch(?:ed|ing)|roll(?:ed|ing) out|introduc(?:ed|ing)|"
+    r"open(?:ed|ing)) (?:a|an|our) (?:new |special |dedicated |exclusive )?"
+    r"(?:plan|tool|platform|product|app|service|solution|feature|offer|programme|program|package|tier|membership)\b",
+    r"\bwe(?:'re| are) onboarding\b",
+    r"\b(?:our|my) (?:team|agency|firm|company|startup|studio) (?:can|will) (?:help|handle|take care|build|design|"
+    r"deliver|manage|run|create|write|grow|boost)\b",
+    r"\bwe (?:offer|provide|deliver|sell) (?:a |an |the )?(?:full|complete|range|suite|bespoke|turnkey|"
+    r"done-for-you|white-label|tailored|premium|affordable)\b",
+    r"\b(?:i|we) (?:sell|resell|distribute)\b",
+    r"\bwhere we take the product\b",
+    r"\b(?:the|our) (?:product|platform|tool|app) (?:lets|allows|enables|helps|turns|gives)\b",
+)
+
+#: A capitalised name followed by a product verb, e.g. "Acme turns ..." (checked on the original text; the
+#: checker keeps it only when the name is part of the sender's domain or the relay headline).
+RF1_SELF_PROMO = (
+    r"\b([A-Z][\w&-]+(?: [A-Z][\w&-]+)?)(?: AI| HQ| Labs| Ltd| Inc)? (?:turns|handles|books|places|automates|"
+    r"streamlines|runs|lets|helps|delivers|provides|offers|connects|matches|gives|saves|cuts|boosts|builds|"
+    r"creates|takes care of|sources|finds|generates|manages|powers|simplifies|tracks|flags|is the (?:only|first|"
+    r"leading|easiest|fastest))\b",
+)
+
+RF1_PRICING = (
+    r"\b(?:pricing|price list|price sheet|rate card|our rates|our fees?|partner rate|special rate|introductory "
+    r"rate|founding rate|early-bird rate|discounted|discount|promo code|coupon|per seat|per user|per licen[cs]e)\b",
+    r"\b\d+ ?% (?:off|discount)\b",
+    r"\b(?:packages?|plans?|prices?|pricing|subscriptions?|memberships?|fees?|rates?|retainers?) "
+    r"(?:start|starts|starting|begin|begins|from|range) (?:at|from)?",
+    r"(?:€|\$|£|\beur|\busd|\bgbp|\bchf|\baud|\bcad)\s?\d[\d,.]*k?\s*(?:a|per|/)\s?(?:month|mo|year|yr|seat|user|"
+    r"head|session|week|person|attendee|participant|licen[cs]e)\b",
+    r"\b(?:placement|set-?up|onboarding|listing|booking|success|agency|management|subscription|membership|"
+    r"license|licence|platform|service|joining|enrolment|enrollment|registration) fees?\b",
+    r"\bfee is (?:just|only)\b",
+    r"\b(?:a|an|the) (?:one-off |one-time |small |modest |nominal |administration |admin |processing |editorial |"
+    r"production |marketing |setup |set-up )?(?:fee|contribution|charge) of (?:just |only )?(?:€|\$|£|eur|usd|gbp)\s?\d",
+    r"\b(?:just|only) \d+ ?% of\b",
+    r"\bsend (?:you )?the invoice\b",
+    r"\b(?:cost|costs|priced) (?:just|only|from)\b",
+    r"\bfor (?:just|only) (?:€|\$|£|eur|usd|gbp)\s?\d",
+)
+
+RF1_CTA = (
+    r"\b(?:demo|demos|demonstration|product tour|free trial|trial period|trial account|sandbox account)\b",
+    r"\bfree (?:consultation|audit|assessment|strategy session|discovery call|month|months|week|weeks|sample|"
+    r"account|version|tier|pilot)\b",
+    r"\b(?:\w+ )?(?:months?|weeks?|days?) (?:free|for free|at no cost|at no charge|on us|on the house)\b",
+    r"\bat no (?:cost|charge) (?:when|if|for (?:your|the) first)\b",
+    r"\bcan i send (?:you|over)(?: a| an| our| some| you)? (?:\S+ ){0,3}?(?:overview|brochure|deck|sample|"
+    r"case stud(?:y|ies)|pricing|proposal|one-pager|one pager|info pack|media kit|details|information|examples?|"
+    r"portfolio|price list|quote|video|link)\b",
+    r"\b(?:happy|glad) to send (?:you |over )?(?:a |an |our |some )?(?:\S+ ){0,2}?(?:overview|brochure|sample|"
+    r"case stud(?:y|ies)|pricing|proposal|one-pager|info pack|price list|quote)\b",
+    r"\bworth a (?:look|try|chat|conversation|quick call|quick look)\b",
+    r"\b(?:interested in|open to) (?:learning|hearing|seeing) (?:more|how)\b",
+    r"\bwant to (?:learn|hear|see) more\b",
+    r"\b(?:reply|respond|answer) (?:with )?[\"']?yes\b",
+    r"\breserve (?:your|a) (?:seat|spot|place|slot)\b",
+    r"\b(?:sign up|signup|get started|claim your|start your (?:free )?trial|book (?:a|your) (?:slot|spot|call|"
+    r"session|demo)|schedule (?:a|your) (?:demo|call|consultation))\b",
+    r"\b(?:i'd|i would|we'd|we would) love to (?:show|walk) you\b",
+    r"\bshow you (?:how|around|what we)\b",
+    r"\blet me know if you(?:'d| would) like (?:to see|a demo|more info|a quote|a proposal|pricing|a sample)\b",
+    r"\b(?:offer|offering) this to\b",
+    r"\b(?:see|explore) (?:if|whether) (?:there'?s|there is|we(?:'re| are)) (?:a )?(?:good )?(?:fit|match|synergy)\b",
+    r"\b(?:book|grab|steal) (?:\d+|a few|some|a) (?:minutes?|time|slot) (?:on|in|from) your (?:calendar|diary)\b",
+    r"\b(?:my|our) (?:calendar|booking) link\b",
+)
+
+RF1_PAY_TO_PLAY = (
+    r"\b(?:speaker|speaking|sponsor|sponsorship|exhibitor|participation|nomination|entry|listing|feature|"
+    r"featured|award|registration|presenter|panellist|panelist|delegate|inclusion|publication) "
+    r"(?:package|packages|fee|fees|contribution|investment)\b",
+    r"\b(?:pay|paid|payment|fee|cost) (?:for|of) (?:the |your )?(?:trophy|award|listing|feature|placement|"
+    r"badge|certificate|slot|stage time|speaking slot|profile|inclusion|publication)\b",
+    r"\b(?:winners?|honou?rees|speakers|finalists|nominees|experts|contributors|members) (?:pay|are asked to pay|"
+    r"cover|contribute|purchase)\b",
+    r"\b(?:purchase|buy|order) (?:the |your )?(?:trophy|award|plaque|certificate|listing|feature|profile|badge|"
+    r"speaking slot|stage slot)\b",
+    r"\bcontribut(?:e|ion of) (?:€|\$|£|eur|usd|gbp)\s?\d",
+    r"\bto (?:confirm|secure|reserve|guarantee) your (?:place|spot|slot|seat|listing|award|feature|nomination)\b"
+    r"[^.?!\n]{0,80}(?:€|\$|£|\beur\b|\busd\b|\bgbp\b|package|fee|invoice|payment)",
+)
+
+RF1_INVESTMENT = (
+    r"\bguaranteed (?:\d+(?:\.\d+)? ?% )?(?:\w+ )?(?:return|returns|yield|profit|income|roi|payout)\b",
+    r"\b\d+(?:\.\d+)? ?% (?:annual|monthly|yearly|fixed|guaranteed) (?:return|yield|roi|interest)\b",
+    r"\bminimum (?:ticket|investment|buy-in|stake|commitment) (?:is|of)\b",
+    r"\b(?:investment|investing) opportunity\b",
+    r"\bearly (?:partners|investors|backers) (?:receive|get|earn)\b",
+    r"\b(?:presale|pre-sale|token sale|ico)\b",
+    r"\b(?:returns?|yield|irr) of (?:up to |over |at least )?\d+",
+    r"\btarget(?:ed|ing)? (?:\d+ ?% )?(?:returns?|irr|yield)\b",
+    r"\b(?:get|getting) in early\b",
+)
+
+RF1_FLATTERY = (
+    r"\bcongratulations\b",
+    r"\byou(?:'ve| have) been (?:selected|shortlisted|chosen|nominated|recognised|recognized|hand-picked|"
+    r"handpicked|identified)\b",
+    r"\b(?:selected|shortlisted|chosen|nominated) (?:you )?(?:as|for) (?:a |an |one of )?(?:our )?"
+    r"(?:featured|top|leading)\b",
+    r"\bas a (?:featured|valued|select|selected) (?:practitioner|member|expert|leader|speaker|professional)\b",
+    r"\byou qualify for\b",
+    r"\btop (?:voices?|\d+|experts?)\b",
+)
+
+RF1_URGENCY = (
+    r"\b(?:closes|ends|expires|expiring) (?:on |this |at |in )?(?:today|tonight|tomorrow|soon|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday|midnight|\d)",
+    r"\b(?:places|spots|seats|slots|spaces) are (?:limited|filling)\b",
+    r"\blimited (?:places|spots|seats|time|availability|offer|number)\b",
+    r"\bonly \d+ (?:places|spots|seats|slots|spaces) (?:left|remaining)\b",
+    r"\b(?:act|book|register|enrol|enroll|sign up|reply) (?:now|today|fast|quickly)\b",
+    r"\bbefore it opens to\b",
+    r"\b(?:first come|first-come|in order of (?:confirmation|payment|booking))\b",
+    r"\b(?:enrolment|enrollment|registration|offer|early-bird|early bird) (?:closes|ends|deadline)\b",
+)
+
+RF1_RESULTS = (
+    r"\b(?:cut|cuts|reduce|reduces|boost|boosts|increase|increases|double|doubles|triple|triples|grow|grows|"
+    r"save|saves|lift|lifts|improve|improves)\b[^.?!\n]{0,40}?\bby (?:up to )?\d+ ?%",
+    r"\b\d+ ?% (?:more|fewer|faster|less|higher|lower|increase|growth|uplift)\b",
+    r"\baverage (?:of )?\d+ (?:new|more|extra|additional|qualified)\b",
+    r"\b(?:typically|usually|often) (?:see|get|land|close|book|double)\b",
+    r"\bhelps? (?:you|them|coaches|teams|companies|clients|trainers|businesses|professionals|practitioners|"
+    r"facilitators|firms|brands) (?:to )?(?:win|grow|save|get|land|close|scale|attract|double|find|book|"
+    r"build|increase|boost)\b",
+    r"\bin (?:just|only|under|less than) (?:\d+|a few|five|ten|two|three) (?:minutes|hours|days|weeks)\b",
+    r"\broi\b",
+    r"\b(?:more|new) (?:clients|customers|leads|bookings|revenue|sales|enquiries|inquiries|signups)\b",
+    r"\b(?:qualified|warm) (?:leads|meetings|calls|prospects|discovery calls)\b",
+    r"\bbuild (?:your )?authority\b",
+)
+
+RF1_FOLLOW_UP = (
+    r"\b(?:as promised|following up on (?:our|my)|as discussed|as we discussed|per our (?:conversation|chat|"
+    r"call|discussion)|great (?:connecting|chatting|meeting you|to meet you|speaking)|circling back|bumping this|"
+    r"just checking in on my|further to our (?:conversation|chat|call)|following our (?:conversation|chat|call)|"
+    r"picking up (?:on|from) our|lovely to meet you at)\b",
+)
+
+RF1_DISGUISED = (
+    r"\bpick your brain\b",
+    r"\byour (?:current )?(?:process|workflow|setup|set-up|stack|tooling|tools)\b",
+    r"\bhow you (?:currently )?(?:collect|manage|handle|track|measure|run|do|source|find|handle)\b",
+)
+
+# --------------------------------------------------------------------------------------------------
+# RF2 reputation / ethics (article red flag 2)
+# --------------------------------------------------------------------------------------------------
+
+RF2_CONFIDENTIAL_ASK = (
+    r"\bwhat (?:the )?(?:other|competing|rival) (?:bidders|candidates|applicants|vendors|suppliers|firms|"
+    r"agencies|companies|bids|tenderers|contractors|consultants) (?:have |had )?(?:quoted|bid|offered|proposed|"
+    r"charged|submitted|asked for|priced)",
+    r"\b(?:other|competing|rival|competitors'?) (?:bids|quotes|tenders|proposals|pricing|offers|submissions)\b",
+    r"\b(?:send|share|forward|show|give|pass|leak|get) (?:me |us )?(?:a copy of )?(?:the |your |any )?"
+    r"(?:\w+ ){0,2}?(?:confidential|internal|proprietary|privileged|classified|unpublished|embargoed|"
+    r"non-public|insider)\b",
+    r"\b(?:confidential|internal|proprietary|privileged|insider|non-public|embargoed) (?:information|details|"
+    r"figures|numbers|documents?|materials?|data|report|pricing|salary|salaries|results|strategy|plans)\b",
+    r"\b(?:exam|test|interview|assessment|audit) (?:questions|answers|papers?) (?:in advance|beforehand|ahead of|early)\b",
+    r"\b(?:salary|salaries|pay) (?:of|for) (?:your|the|their) (?:colleagues|team|staff|employees|peers)\b",
+    r"\b(?:interview|exam|test|assessment|coding challenge|case study|take-home) (?:questions|answers|solutions|"
+    r"tasks|problems)\b[^.?!\n]{0,60}?\b(?:before|ahead of|prior to) (?:my|the|our) (?:interview|onsite|on-site|exam|"
+    r"test|assessment|round)\b",
+)
+
+RF2_SECRECY = (
+    r"\b(?:stays?|keep (?:it|this)|remain|between) (?:strictly )?(?:between (?:us|you and me|the two of us)|off "
+    r"the record|under wraps|quiet|confidential|our little secret)\b",
+    r"\b(?:wouldn'?t|won'?t|will not|would not|never|don'?t need to|no need to) (?:mention|say|tell (?:anyone|them)|"
+    r"reveal|disclose|credit|let (?:anyone|them) know) where (?:they|it|this|these) (?:came|come) from\b",
+    r"\bwithout (?:them|anyone|your client|the client|my employer|my boss|my manager) (?:knowing|finding out)\b",
+    r"\bno one (?:needs|has) to know\b",
+    r"\b(?:no need to|don'?t need to|needn'?t|without) (?:tell(?:ing)?|inform(?:ing)?|let(?:ting)? (?:them|anyone) "
+    r"know|mention(?:ing)?(?: it)? to) (?:them|anyone|your clients?|the client|your employer|your boss|hr|"
+    r"the panel|the board|your manager)\b",
+    r"\b(?:secret|undisclosed|hidden|quiet) (?:commission|fee|payment|arrangement|deal)\b",
+    r"\bnobody (?:needs|has) to know\b",
+)
+
+RF2_CLIENT_MATERIAL = (
+    r"\b(?:you|you've) (?:built|created|made|developed|designed|prepared|wrote|written|produced|ran|delivered) "
+    r"for (?:a |your |the |one of your )?(?:client|clients|customer|employer|[a-z][\w-]+)\b",
+    r"\b(?:client|clients'|client's|customer|employer's|company's) (?:materials?|slides|deck|files?|documents?|"
+    r"data|reports?|code|designs?|ip|intellectual property)\b",
+)
+
+RF2_BYPASS = (
+    r"\b(?:skip|bypass|get around|go around|jump|sidestep|avoid|circumvent|shortcut|cut) (?:the )?(?:formal |usual "
+    r"|normal |official |standard |whole |online |public )?(?:application|hiring|interview|recruitment|recruiting|"
+    r"tender|procurement|selection|approval|admissions?|vetting|screening|queue|waiting list|line|assessment|"
+    r"coding (?:test|challenge)|background check|technical (?:test|interview)|exam)\b",
+    r"\bwithout (?:going through|applying|an interview|interviewing|the (?:interview|application|tender|"
+    r"selection))\b",
+    r"\b(?:fast-?track|slip|sneak|wave) me (?:past|through|in)\b",
+    r"\b(?:hire|shortlist|accept|admit) me (?:directly|without)\b",
+    r"\boutside (?:the|your) (?:official |formal )?(?:hiring|tender|procurement|application) process\b",
+    r"\b(?:straight|directly) (?:to|onto) (?:the )?(?:top of the pile|final round|shortlist|offer stage)\b",
+)
+
+RF2_FAKE_ENDORSEMENT = (
+    r"\b(?:you )?(?:haven'?t|have not|hadn'?t|never|didn'?t|did not) (?:yet )?(?:had (?:a|the) chance to |got "
+    r"round to |gotten around to )?(?:take|taken|try|tried|use|used|read|seen|attended|attend|worked with|work "
+    r"with|met|experienced|finished|completed|watched|tested|visited|stayed|eaten)\b[^.?!\n]{0,80}?"
+    r"(?:testimonial|review|quote|endorse|recommend|blurb|rating|lines|stars)",
+    r"\b(?:testimonial|review|quote|endorsement|recommendation|blurb)s?\b[^.?!\n]{0,80}?(?:haven'?t|have not|"
+    r"never|didn'?t|did not) (?:yet )?(?:had (?:a|the) chance to )?(?:take|taken|try|tried|use|used|read|seen|"
+    r"attended|worked with|met)\b",
+    r"\b(?:drafted|written|wrote|prepared) (?:\w+ ){0,3}(?:lines?|quotes?|reviews?|testimonials?|"
+    r"recommendations?|endorsements?|blurbs?|statements?) (?:that )?(?:you|for you) (?:could|can|to|would) "
+    r"(?:simply |just )?(?:approve|sign|post|copy|paste|send|put your name)\b",
+    r"\b(?:five|5)[- ]star (?:review|rating)s?\b[^.?!\n]{0,60}?(?:even if|without|in exchange|for a|and i'?ll)",
+    r"\b(?:fake|made-up|paid|bought|incentivi[sz]ed) (?:reviews?|testimonials?|ratings?|endorsements?|followers)\b",
+    r"\b(?:mention|say|tell (?:them|people|everyone)|claim|state) (?:that )?you (?:recommended|endorsed|"
+    r"vouched for|referred|sent) (?:me|us|my|our|the|them)\b",
+    r"\b(?:post|leave|write) (?:it|a review|reviews?) under your name\b",
+    r"\b(?:leave|write|post|give)(?: us| me| it)? (?:a )?(?:5|five)[- ]star (?:review|rating)\b[^.?!\n]{0,80}?"
+    r"\b(?:i'?(?:ll| will| can) (?:send|write|draft)|text|wording|haven'?t|even if|in exchange)",
+)
+
+RF2_ATTESTATION = (
+    r"\b(?:sign|signing) (?:off|a letter|a form|a statement|an attestation|the form|the timesheet|my timesheet|"
+    r"the log|my log)\b[^.?!\n]{0,80}?\b(?:that|saying|confirming)\b[^.?!\n]{0,60}?\b(?:i|we|he|she|they) "
+    r"(?:attended|completed|worked|was|were|have|had|did|supervised|met)\b",
+    r"\b(?:confirm|state|certify|attest|vouch|say|write) (?:in writing )?that (?:i|we|he|she|they) (?:attended|"
+    r"completed|worked (?:for|with|under)|was supervised|were supervised|reported to|have (?:completed|"
+    r"attended|worked)|had (?:completed|attended|worked))\b",
+    r"\b(?:backdate|back-date|antedate)\b",
+    r"\b(?:sign|co-sign|countersign|sign off|vouch|attest|confirm|certify)(?:ing)? (?:\w+ ){0,3}?that (?:i|we|he|she|"
+    r"they) (?:have |had )?(?:completed|attended|logged|passed|finished|worked (?:for|with|under)|was supervised)\b"
+    r"[^.?!\n]{0,80}?\b(?:even though|although|but|actually|technically|not quite|haven'?t|didn'?t)\b",
+    r"\beven though (?:i|we|he|she|they) (?:wasn'?t|weren'?t|didn'?t|haven'?t|hadn'?t|never|did not|have not)\b"
+    r"[^.?!\n]{0,60}?\b(?:worked|managed|led|attended|completed|done|finished|taken|been)\b",
+    r"\bpretend (?:that )?(?:you|i|we)\b",
+    r"\bsay (?:that )?you (?:were|are) my (?:manager|supervisor|boss|mentor|teacher|client)\b",
+    r"\b(?:sign|approve) (?:off )?(?:on )?(?:hours|sessions|training|supervision) (?:i|we) (?:haven'?t|didn'?t|"
+    r"never)\b",
+)
+
+RF2_LEND_NAME = (
+    r"\b(?:list|listing|name|naming|include|including|put|putting|add|adding|present|presenting|show|showing) "
+    r"you (?:down )?as (?:one of )?(?:our|my|a|an|the) (?:\w+ ){0,2}?(?:associates?|partners?|advisers?|"
+    r"advisors?|faculty|consultants?|coaches|coach|trainers?|team members?|board members?|references?|staff|"
+    r"experts?|co-authors?|authors?|collaborators?|supervisors?|directors?)\b",
+    r"\buse your (?:name|credentials|accreditation|licen[cs]e|logo|photo|profile|cv) (?:in|on|for)\b",
+)
+
+RF2_NO_DELIVERY = (
+    r"\b(?:you )?(?:wouldn'?t|won'?t|would not|will not|don'?t|do not) (?:actually )?(?:need|have) to "
+    r"(?:deliver|do|attend|teach|work|be involved|show up)\b",
+    r"\b(?:someone|somebody) (?:else|cheaper|junior|less experienced) (?:for|to do|would do|will do|to deliver) "
+    r"(?:the )?(?:delivery|work|actual work|sessions|teaching)\b",
+    r"\bbring in someone (?:else|cheaper)\b",
+    r"\b(?:only|just|simply) (?:on paper|to (?:strengthen|win|pad) (?:the|our) (?:bid|application|proposal|tender))\b",
+)
+
+RF2_PADDED_INVOICE = (
+    r"\b(?:pad|padding|inflate|inflating|bump up|mark up|round up|boost) (?:the |your |our |my )?(?:invoice|"
+    r"invoices|bill|bills|hours|expenses|expense claim|quote|figures|timesheet|estimate)\b",
+    r"\b(?:invoice|bill|charge) (?:us |them |the client |our client )?for (?:more|extra|additional) (?:hours|days|"
+    r"sessions|work) than\b",
+    r"\b(?:add|include|put) (?:a few|some|extra|an extra|\d+|two|three) (?:extra )?(?:hours|days|sessions|items) "
+    r"(?:to|on|onto) (?:the|your|our|my) (?:invoice|bill|timesheet)\b",
+    r"\b(?:invoice|bill) (?:us|them) (?:for|at) (?:a higher|more than)\b",
+    r"\bsplit the (?:difference|extra|surplus)\b",
+    r"\b(?:higher|inflated|padded) invoice\b",
+    r"\binvoice (?:it )?as (?:something else|consulting|training|a different)\b",
+    r"\b(?:invoice|bill|charge)\b[^.?!\n]{0,50}?\b(?:only|actually) (?:do|did|use|work|deliver|run)\b",
+)
+
+RF2_KICKBACK = (
+    r"\b(?:kickback|kick-back|backhander|finder'?s fee|under the table|off the books|cash in hand|sweetener|"
+    r"a little something for you|cut of the (?:deal|fee|profits))\b",
+)
+
+RF2_PERSONAL_DATA_ASK = (
+    r"\b(?:share|sharing|send|sending|give|giving|pass|passing|forward|forwarding|export|exporting|hand over|"
+    r"handing over|let me have|get me|access to)\b[^.?!\n]{0,40}?\b(?:attendee|participant|delegate|client|"
+    r"customer|member|mailing|contact|subscriber|student|patient|employee|staff|alumni|guest|donor|"
+    r"candidate|applicant|user|parent|tenant|resident|caller|cohort) (?:list|lists|database|details|emails|"
+    r"email addresses|e-mail addresses|contacts|phone numbers|numbers|data|records|names|addresses|files)\b",
+    r"\b(?:their|your clients'|your customers'|the participants'|the attendees'|your students'|your "
+    r"patients'|your members'|your employees') (?:contact details|emails|email addresses|phone numbers|"
+    r"home addresses|personal details|records|data|numbers|files)\b",
+    r"\bnames and (?:e-?mails|e-?mail addresses|phone numbers|numbers|addresses)\b",
+)
+
+RF2_GUARANTEED_RETURN = (
+    r"\bguaranteed (?:\d+(?:\.\d+)? ?% )?(?:\w+ )?(?:return|returns|yield|profit|profits|income|roi|payout|"
+    r"interest)\b",
+    r"\b(?:risk-free|no-risk|zero-risk|can'?t-lose|cannot lose|can'?t lose) (?:investment|return|returns|profit|"
+    r"profits|opportunity|income)\b",
+    r"\bdouble your (?:money|investment|capital)\b",
+    r"\b\d+(?:\.\d+)? ?% (?:guaranteed|fixed|assured) (?:return|returns|yield|interest)\b",
+    r"\b\d+ ?% (?:per|a|every) (?:month|week|year)\b[^.?!\n]{0,40}?\b(?:guaranteed|risk-free|no risk|zero risk)\b",
+    r"\b(?:guaranteed|risk-free)\b[^.?!\n]{0,40}?\b\d+ ?% (?:per|a|every|annual|monthly)\b",
+)
+
+RF2_CREDENTIAL = (
+    r"\bno (?:assessments?|exams?|examinations?|tests?|testing|supervised hours|coursework|course work|training "
+    r"required|study required|prior experience required|observed practice|practicum|requirements)\b",
+    r"\b(?:certified|accredited|qualified|licensed|credentialed|diploma|degree|certificate|credential|"
+    r"accreditation|certification|title) in (?:just |only |under )?(?:\d+|one|two|three|a few) (?:hours|days|"
+    r"minutes)\b",
+    r"\bwithout (?:any )?(?:assessment|exams?|examination|study|coursework|training|supervision|supervised "
+    r"practice)\b[^.?!\n]{0,60}?(?:certif|accredit|credential|diploma|degree|title|qualif|licen)",
+    r"\b(?:buy|purchase|get) (?:a|an|your) (?:\w+ )?(?:degree|diploma|certificate|credential|title|"
+    r"accreditation) (?:online )?(?:without|with no|for (?:€|\$|£|eur|usd|gbp))",
+    r"\b(?:instant|guaranteed|same-day|overnight) (?:accreditation|certification|credential|diploma|degree|"
+    r"certificate)\b",
+)
+
+# --------------------------------------------------------------------------------------------------
+# RF3 premature ask (article red flag 3): a favour asked by someone the user does not know yet
+# --------------------------------------------------------------------------------------------------
+
+RF3_REFERRAL = (
+    r"\brefer me\b",
+    r"\b(?:a|an|your) referral (?:to|for|into|at)\b",
+    r"\brefer(?:ring)? my (?:name|cv|resume|application|profile)\b",
+    r"\bput (?:in )?a (?:good )?word (?:in )?for me\b",
+    r"\bput in a (?:good |kind )?word\b",
+    r"\b(?:put|putting) (?:me|us) in touch\b",
+    r"\bintroduc(?:e|ing) (?:me|us|myself to)\b",
+    r"\bintroduc(?:e|ing) (?:my|our) (?:\w+ )?(?:to|with)\b",
+    r"\b(?:an|the|a warm|a quick|a brief|a short|a personal) (?:intro|introduction) (?:to|with)\b",
+    r"\bconnect (?:me|us) (?:with|to)\b",
+    r"\bpass(?:ing)? (?:along |on )?my (?:name|cv|resume|résumé|details|profile|info|information|application|"
+    r"portfolio|contact)",
+    r"\bpass(?:ing)? (?:it|this|them) (?:along|on) to\b",
+    r"\b(?:forward|forwarding|send|sending|share|sharing) my (?:cv|resume|résumé|application|profile|portfolio|"
+    r"details) (?:to|along|on|with)\b",
+    r"\byou (?:could|can|might|would) (?:forward|pass|send|share) (?:it |them |this |that )?(?:along|on)\b",
+    r"\bvouch for me\b",
+    r"\bon my behalf\b",
+    r"\bget me (?:in|an interview|a meeting|an introduction|a foot in)\b",
+    r"\bhook me up\b",
+    r"\bbe (?:one of )?my (?:references|referees|reference|referee|sponsor)\b",
+    r"\bact as (?:a |my )?(?:reference|referee)\b",
+    r"\b(?:suggest|recommend|name) (?:any |some )?(?:other )?(?:contacts|people|names|someone|anyone) (?:i|we) "
+    r"(?:could|can|should|might)\b",
+    r"\bwho (?:else )?(?:should|could|can|might) i (?:talk|speak|reach out|write|turn) to\b",
+    r"\bknow (?:anyone|someone|anybody) (?:who|at|in|that)\b",
+)
+
+RF3_ENDORSE = (
+    r"\b(?:write|writing|give|giving|provide|providing|send|sending) (?:me |us )?(?:a |an )?(?:short |brief |quick "
+    r"|linkedin |reference |recommendation |character |supporting |strong )?(?:recommendation|reference|"
+    r"testimonial|endorsement|letter of (?:recommendation|support|reference)|recommendation letter|reference "
+    r"letter|quote|blurb|review)\b",
+    r"\b(?:endorse|recommend) (?:me|my|us|our)\b",
+    r"\b(?:list|listing|name|naming|include|including|use|using|put|putting|add|adding|feature|featuring) (?:you|your "
+    r"name) (?:down )?(?:as|on|in) (?:one of )?(?:our|my|the|a|an)\b",
+    r"\buse your name\b",
+)
+
+RF3_REVIEW = (
+    r"\b(?:look|looking|glance|glancing|go|going) (?:at|over|through) my\b",
+    r"\b(?:take|have|cast) a (?:quick |brief |short )?(?:look|glance|eye) (?:at|over) (?:my|our|the attached|"
+    r"the draft|what i)\b",
+    r"\b(?:review|reviewing|critique|critiquing|proofread|proofreading|read|reading|check|checking|edit|"
+    r"editing|assess|assessing|evaluate|evaluating) (?:my|our) (?:\w+ ){0,2}?(?:cv|resume|résumé|draft|deck|"
+    r"pitch|plan|manuscript|portfolio|code|proposal|essay|application|cover letter|website|book|article|"
+    r"chapter|slides|thesis|paper|script|cap table|model|design|designs|prototype|statement|work|startup|"
+    r"idea|strategy|profile|app|product)\b",
+    r"\b(?:feedback|thoughts|notes|comments|input|opinion|critique|eyes) on my\b",
+    r"\btell me what you think (?:of|about) my\b",
+    r"\btell me (?:what|whether|if)\b[^.?!\n]{0,40}?\b(?:fair|right|good enough|reasonable|realistic|any good)\b",
+)
+
+RF3_JOBS = (
+    r"\b(?:know of|aware of|hear of|hear about|heard of) (?:any )?(?:open |suitable |relevant )?(?:openings?|roles?|"
+    r"jobs?|positions?|vacanc(?:y|ies)|opportunit(?:y|ies)|internships?)\b",
+    r"\b(?:job|role|career) (?:leads|openings)\b",
+    r"\bkeep me in mind\b",
+    r"\bkeep an (?:eye|ear) out for\b",
+    r"\bif (?:you|anyone you know|anyone) (?:is|are|hears of|knows of) (?:hiring|looking)\b",
+    r"\bany (?:openings|vacancies|open roles|job opportunities|positions)\b",
+    r"\b(?:is|are) (?:your|you|the) (?:team|company|department|group|lab|firm|practice|office|organisation|"
+    r"organization) (?:still |currently )?hiring\b",
+    r"\bstill hiring\b",
+    r"\b(?:be considered|consider me) for\b",
+    r"\bhelp me (?:find|land|get|secure) (?:a |an )?(?:job|role|position|internship|placement|interview)\b",
+)
+
+RF3_MENTOR = (
+    r"\b(?:mentor|mentoring|coach) me\b",
+    r"\bbe my (?:mentor|coach|adviser|advisor|sponsor|guide)\b",
+    r"\b(?:mentorship|mentoring) (?:from you|with you)\b",
+    r"\b(?:looking for|need|seeking|in search of) a mentor\b",
+    r"\bshadow you\b",
+    r"\btake me (?:on|under your wing)\b",
+)
+
+RF3_SHARE = (
+    rf"\b(?:send|forward|email|e-mail|pass|give|lend|show)(?:ing)? (?:me|us)\b[^.?!\n]{{0,50}}?\b{_MATERIAL}\b",
+    rf"\b(?:share|sharing|send|sending|forward|forwarding)\b[^.?!\n]{{0,50}}?\b{_MATERIAL}\b[^.?!\n]{{0,30}}?"
+    r"\bwith (?:me|us)\b",
+    rf"\b(?:share|sharing|send|sending|forward|forwarding) (?:your|the|those|these|a copy of (?:your|the)) "
+    rf"(?:\w+ ){{0,3}}?{_MATERIAL}\b",
+    rf"\baccess to your (?:\w+ )?(?:{_MATERIAL_WORDS}|network|clients|contacts|list)\b",
+)
+
+RF3_ADVICE = (
+    r"\b(?:your|some|any|a bit of|a little) (?:honest |quick |expert |professional )?(?:advice|guidance|input|"
+    r"perspective|take|thoughts|views?|opinion|insights?|expertise|two cents|wisdom|counsel|recommendations?|"
+    r"suggestions?|pointers|tips)\b",
+    r"\badvi[sc]e (?:me|us|on|about|for)\b",
+    r"\bpick your brains?\b",
+    r"\bpoint (?:me|us) (?:in the right direction|to|towards)\b",
+    r"\bwalk (?:me|us) through\b",
+    r"\b(?:learn|hear|understand|know) (?:more )?(?:about )?how you\b",
+    r"\bshow (?:me|us) how\b",
+    r"\bteach (?:me|us)\b",
+    r"\bhelp (?:me|us) (?:understand|figure out|decide|think through|work out|with|choose|pick|navigate|plan|"
+    r"prepare|get started|break into|make sense)\b",
+    r"\bany (?:tips|pointers|suggestions|recommendations|ideas|advice)\b",
+    r"\bwhat (?:would|do|should) you (?:recommend|suggest|advise|do|think)\b",
+    r"\bwould you (?:recommend|suggest|advise)\b",
+    r"\bdo you (?:know (?:which|whether|if|how|what|of a|a good|anyone who)|have (?:a view|any (?:thoughts|advice|"
+    r"tips|view|suggestions|recommendations)))\b",
+    r"\bhave a view on\b",
+    r"\bcould you (?:explain|tell me (?:how|what|which|whether))\b",
+    r"\b(?:a|one|some|a few|couple of) (?:quick )?questions? (?:for you|about)\b",
+    r"\b(?:ask|asking) you (?:a |some |a few |a couple of )?(?:quick )?(?:questions?|about)\b",
+    r"\binformational interview\b",
+    r"\b(?:learn|hear) (?:more )?(?:about|from) your (?:career|path|journey|experience|story|background)\b",
+    r"\bany idea (?:how|what|whether|if|which|why)\b",
+    r"\bcan you (?:explain|help me understand)\b",
+    r"\bwhat (?:should|would|do) (?:i|we) (?:do|choose|pick|use|say|charge|ask|expect)\b",
+    r"\bwhere (?:should|do|can) i (?:start|begin|go|file|look)\b",
+)
+
+#: Question forms that ask the reader's knowledge (used with a '?' in the sentence).
+RF3_QUESTION = (
+    r"\bhow (?:should|would|do|can|could) i\b",
+    r"\bhow should we\b",
+    r"\bshould i\b",
+    r"\bdo (?:i|we) need\b",
+    r"\bis it (?:better|worth|possible|legal|allowed|wise|advisable|ok|okay)\b",
+    r"\bwhat(?:'s| is) the best way\b",
+    r"\bwhich (?:\w+ )?(?:is|would be|works) (?:better|best)\b",
+)
+
+RF3_CALL = (
+    r"\b(?:hop|jump|get) on (?:a|the) (?:quick |short |brief )?(?:call|zoom|phone|video call|phone call|teams call)\b",
+    r"\b(?:a|an|the) (?:quick |short |brief |\d+[- ]?min(?:ute)?s? |virtual |informational |informal |"
+    r"exploratory |strategy |discovery |introductory )+(?:call|chat|coffee|meeting|zoom|phone call|video call|"
+    r"conversation|catch-up|session)\b",
+    r"\bset up (?:a |an )?(?:\w+ ){0,2}?(?:call|meeting|chat)\b",
+    r"\b(?:grab|have|get) (?:a )?(?:coffee|lunch|a drink|a virtual coffee)\b",
+    r"\b(?:\d+|twenty|thirty|fifteen|ten|a few) minutes (?:of your time|next week|this week|to)\b",
+    r"\bwould you have (?:\d+|twenty|thirty|fifteen|ten|a few) minutes\b",
+    r"\b(?:some|a (?:little|bit) of) your time\b",
+    r"\b(?:free|available) for a (?:quick |short )?(?:call|chat)\b",
+    r"\bcould we (?:talk|speak|chat|meet)\b",
+    r"\binformational interview\b",
+)
+
+#: In a sentence with one of these, a call/meeting is the sender presenting (a sales meeting, RF1), not a
+#: favour asked of the reader.
+RF3_SALES_MEETING = (
+    r"\b(?:demo|demonstration|show you|present (?:our|my)|walk you through|introduce (?:our|my) (?:product|"
+    r"service|company|platform|team)|tell you (?:more )?about (?:our|my)|explain (?:our|my|how (?:our|we)))\b",
+)
+
+#: "Thanks for your advice" is not an ask.
+RF3_THANKS = (r"\b(?:thanks?|thank you|grateful) (?:so much |again )?for (?:your|the|all)\b",)
+
+# --------------------------------------------------------------------------------------------------
+# RF7 out of depth (article red flag 7): a substantive question on a topic outside the user's expertise
+# --------------------------------------------------------------------------------------------------
+
+#: A sentence that asks for knowledge or an opinion (not a call, not a connection).
+RF7_ASK = (
+    r"\b(?:your|some|any|a bit of|a little) (?:honest |quick |expert |professional )?(?:advice|guidance|input|"
+    r"perspective|take|thoughts|views?|opinion|insights?|expertise|recommendations?|suggestions?|pointers|tips)\b",
+    r"\badvi[sc]e (?:me|us|on|about|for)\b",
+    r"\bpick your brains?\b",
+    r"\bpoint (?:me|us) in the right direction\b",
+    r"\bhelp (?:me|us) (?:understand|figure out|decide|think through|work out|choose|pick|navigate|make sense)\b",
+    r"\bany (?:tips|pointers|suggestions|recommendations|ideas|advice)\b",
+    r"\bwhat (?:would|do|should) you (?:recommend|suggest|advise|do|think)\b",
+    r"\bwould you (?:recommend|suggest|advise)\b",
+    r"\bdo you (?:know (?:which|whether|if|how|what)|have (?:a view|any (?:thoughts|advice|tips|view|suggestions)))\b",
+    r"\bhave a view on\b",
+    r"\bcould you (?:explain|tell me (?:how|what|which|whether))\b",
+    r"\btell me (?:what|whether|which|how)\b",
+    r"\b(?:look|looking) at my\b",
+    r"\bwhich (?:one|option|approach|provider|vendor|tool|platform|framework|structure|route|path)\b",
+    r"\bany idea (?:how|what|whether|if|which|why)\b",
+    r"\bcan you (?:explain|help me understand)\b",
+    r"\bwhat (?:should|would|do) (?:i|we) (?:do|choose|pick|use|charge|expect)\b",
+    r"\bwhere (?:should|do|can) i (?:start|begin|file|look)\b",
+    r"\bwhen (?:should|do) (?:i|we)\b",
+) + RF3_QUESTION
+
+#: Topic domains: name -> terms (words or phrases; matched after stemming). Deliberately broad so that any
+#: user's expertise maps onto some of them; a question is "out of depth" when its domain terms fall in
+#: domains the user's expertise does not touch.
+DOMAINS: dict[str, tuple[str, ...]] = {
+    "software and cloud infrastructure": (
+        "kubernetes", "k8s", "docker", "container", "containers", "cluster", "node pool", "node pools",
+        "microservice", "microservices", "monolith", "java", "python", "javascript", "typescript", "golang",
+        "react", "database", "databases", "sql", "postgres", "mysql", "mongodb", "api", "apis", "backend",
+        "frontend", "devops", "ci/cd", "deployment", "deploy", "cloud", "aws", "azure", "gcp", "server",
+        "servers", "hosting", "cloud host", "latency", "scalability", "refactor", "refactoring", "codebase",
+        "lift-and-shift", "terraform", "serverless", "storage", "audit logging", "logging", "encryption",
+        "cybersecurity", "firewall", "hris", "on-premise", "on-prem", "saas", "data migration", "migrate",
+        "migration", "software", "source code", "bug", "programming", "repository", "github", "load balancer",
+        "caching", "erp", "crm system", "it system", "it systems", "vendor lock-in", "uptime", "sso",
+        "authentication", "patient portal", "tech stack", "framework", "mobile app", "web app", "wordpress",
+        "shopify", "website builder", "domain name", "dns", "vpn", "laptop", "spreadsheet macro",
+    ),
+    "tax and accounting": (
+        "vat", "tax", "taxes", "taxation", "reverse-charge", "reverse charge", "invoice", "invoicing",
+        "accountant", "accounting", "bookkeeping", "payroll", "deduction", "deductible", "fiscal",
+        "depreciation", "withholding", "sales tax", "income tax", "corporation tax", "tax return",
+        "self-assessment", "hmrc", "irs", "expenses claim", "vat number", "tax residency", "currency",
+        "exchange rate", "balance sheet", "profit and loss", "cash flow", "sole trader", "limited company",
+        "llc", "s-corp", "write off", "audit", "auditor",
+    ),
+    "law and intellectual property": (
+        "patent", "patents", "provisional patent", "trademark", "trademarks", "copyright", "licensing",
+        "intellectual property", "lawsuit", "litigation", "liability", "incorporate", "incorporation",
+        "legal", "lawyer", "lawyers", "attorney", "solicitor", "court", "sue", "contract law", "non-compete",
+        "visa", "immigration", "work permit", "employment law", "tenancy", "terms and conditions",
+        "jurisdiction", "prior art", "infringement", "defensible", "regulator", "probate", "divorce", "custody",
+        "will and testament", "indemnity", "arbitration", "tribunal", "legally",
+    ),
+    "data protection and compliance": (
+        "gdpr", "hipaa", "ccpa", "data protection", "privacy law", "retention", "retention rules",
+        "retention policy", "business associate agreement", "dpa", "soc 2", "iso 27001", "compliance",
+        "compliant", "audit log", "personal data", "data subject", "consent records", "data breach", "pci",
+        "regulatory", "health data", "records",
+    ),
+    "startup finance and investing": (
+        "valuation", "priced round", "cap table", "pre-seed", "seed round", "series a", "term sheet",
+        "dilution", "equity", "investor", "investors", "angel investors", "venture capital", "fundraising",
+        "round", "shares", "stock options", "esop", "convertible note", "ipo", "stocks", "crypto", "bitcoin",
+        "mortgage", "pension", "interest rate", "index funds", "dividends", "bonds", "hedge fund",
+        "liquidation preference", "safe note", "investment portfolio", "retirement savings", "401k", "isa",
+    ),
+    "medicine and health": (
+        "diagnosis", "symptom", "symptoms", "medication", "dosage", "clinical", "patient", "patients",
+        "surgery", "prescription", "disease", "medical", "doctor", "physician", "blood pressure", "vaccine",
+        "physiotherapy", "clinical trial", "side effects", "chronic pain", "mental health diagnosis",
+    ),
+    "hardware and manufacturing": (
+        "pcb", "firmware", "circuit", "circuits", "soldering", "manufacturing", "cad", "tolerances",
+        "injection moulding", "injection molding", "bill of materials", "sensor", "sensors", "battery",
+        "enclosure", "3d printing", "wearable", "factory", "supplier sourcing", "cnc",
+    ),
+    "marketing and advertising": (
+        "seo", "sem", "google ads", "ppc", "conversion rate", "funnel", "lead generation", "email marketing",
+        "ad spend", "paid social", "cpc", "cpm", "attribution", "landing page", "a/b test", "influencer",
+        "social media ads", "brand awareness campaign", "newsletter growth",
+    ),
+    "sales": (
+        "quota", "sales pipeline", "prospecting", "cold calling", "cold email", "closing deals", "crm",
+        "sales team compensation", "commission structure", "upsell", "churn",
+    ),
+    "data science and machine learning": (
+        "machine learning", "neural network", "regression", "dataset", "llm", "fine-tuning", "embeddings",
+        "model training", "statistics", "statistical", "classifier", "deep learning", "data pipeline",
+        "data warehouse", "dashboarding",
+    ),
+    "real estate and construction": (
+        "property", "landlord", "tenant", "zoning", "planning permission", "conveyancing", "real estate",
+        "buy-to-let", "square footage", "renovation", "building regulations", "structural engineer",
+        "load-bearing", "contractor quotes",
+    ),
+    "logistics and supply chain": (
+        "freight", "shipping", "customs", "incoterms", "warehouse", "inventory", "procurement software",
+        "supply chain", "import duties", "fulfilment", "fulfillment",
+    ),
+    "public speaking and presentations": (
+        "presentation", "presentations", "present", "presenting", "keynote", "speech", "public speaking",
+        "talk", "storytelling", "town hall", "all-hands", "board presentation", "media interview", "audience",
+        "pitch deck", "hostile questions", "nerves", "stage fright", "slides", "speaker", "executive presence",
+    ),
+    "people leadership and management": (
+        "leadership", "leader", "leaders", "manager", "managers", "management", "team", "morale", "delegation",
+        "conflict", "feedback", "difficult conversation", "difficult conversations", "one-on-one",
+        "performance review", "stakeholder", "culture", "engagement", "change management", "communication",
+        "communicate", "message", "narrative", "facilitation", "workshop", "coaching", "coach", "mentoring",
+    ),
+    "careers and recruiting": (
+        "resume", "cv", "cover letter", "salary negotiation", "job search", "career change", "interview",
+        "interviews", "recruiter", "hiring process", "linkedin profile", "promotion", "job offer",
+    ),
+    "design and user experience": (
+        "ux", "ui", "wireframe", "wireframes", "figma", "usability", "user research", "typography",
+        "prototype", "prototyping", "design system", "logo design",
+    ),
+    "teaching and education": (
+        "curriculum", "lesson plan", "lesson plans", "pedagogy", "grading", "syllabus", "classroom",
+        "lecture", "course design", "accreditation body",
+    ),
+    "writing and publishing": (
+        "literary agent", "manuscript", "publisher", "book proposal", "self-publishing", "royalties",
+        "isbn", "query letter", "ghostwriter",
+    ),
+}
+
+#: All-caps words that are ordinary in business mail and say nothing about a topic (other all-caps words
+#: in a question, such as VAT or HIPAA, count as specialist terms for RF7).
+COMMON_ACRONYMS = frozenset(
+    """
+    I OK CEO CTO CFO COO CMO CPO CHRO CIO VP SVP EVP HR UK US USA EU UN UAE PS FYI ASAP CV MBA PHD MSC BSC
+    AM PM ETA TBD TBC Q1 Q2 Q3 Q4 RSVP NB AI IT PR LLC LTD INC PLC GMBH BV SA EUR USD GBP CHF NYC LA SF
+    YES NO HI RE FW FWD DM NGO L&D
+    """.split()
+)
+
+#: Words that say nothing about a topic (dropped before comparing a question with the expertise).
+TOPIC_STOPWORDS = frozenset(
+    """
+    a about above after again against all also am an and any anyone anything are aren't around as at be
+    because been before being below best better between both but by can can't cannot could couldn't did
+    didn't do does doesn't doing don't down during each even ever every few for from further get gets getting
+    give go going good got great had hadn't has hasn't have haven't having he he'd he'll he's her here hers
+    herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself just know
+    let's like likely lot lots make many may me might more most much must mustn't my myself need needs no nor
+    not now of off often on once one only or other ought our ours ourselves out over own quite rather really
+    right same say see seem she she'd she'll she's should shouldn't so some something still such sure take
+    than that that's the their theirs them themselves then there there's these they they'd they'll they're
+    they've thing things think this those though through to too under until up upon us use used using very
+    via want wants was wasn't way we we'd we'll we're we've well were weren't what what's when when's where
+    where's whether which while who who's whom why why's will with within without won't work working would
+    wouldn't yet you you'd you'll you're you've your yours yourself yourselves
+    advice advise advising recommend recommendation view views opinion opinions approach approaches question
+    questions help helping call calls chat quick short brief direction point pointer pointers tip tips idea
+    ideas thought thoughts perspective input take time times week weeks month months year years next new day
+    days today tomorrow hi hello dear thanks thank regards best kind warm cheers email mail reply reach reaching
+    happy glad love hope hoping wondering wonder ask asking asked know knowing knew tell telling told look
+    looking find finding decide deciding decision choose choosing choice option options current currently
+    whole full part only either neither ten two three four five first second last mind able willing open
+    people person someone everyone anybody team's also go-to way ways sort kind stuck honestly fair terms
+    """.split()
+)
+
+#: Expertise words too general to show that a question is inside the expertise.
+EXPERTISE_GENERIC = frozenset(
+    """
+    new giving receiving difficult change changes team teams people work good better general management
+    skills skill strategy strategies development developing building build practice practices services
+    service consulting advice support business professional professionals
+    """.split()
+)
