@@ -386,3 +386,22 @@ def test_seed_order_matches_requests(env) -> None:
     with store.session() as s:
         got = [r.subject for r in inbox.list_requests(s)]
     assert got == [r.subject for r in REQUESTS]
+
+
+async def test_wide_and_bidi_text_is_cut_by_cells_and_made_visible(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    store = Store(settings.database_url())
+    wide = "日本語の件名です" * 10
+    seed(store, [Req("Eve \u202etxt.exe", "eve@example.org", wide, "body \u200b hidden", 1)])
+    app = GraceboxApp(settings, store, demo_outbox=tmp_path / "o", clock=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        lst = rows(app)
+        strip = lst.render_line(0)
+        assert strip.cell_length == lst.scrollable_content_region.width
+        line = str(strip.text)
+        assert "Eve <U+202E>txt" in line
+        assert "\u202e" not in line
+        assert "日本語の件名です日本語" in line and "…" in line
+        assert "<U+200B>" in static_text(app, "#detail-body")
+    store.close()

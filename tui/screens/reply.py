@@ -43,9 +43,12 @@ class ReplyScreen(Screen[None]):
     """Edit and send a reply to request ``message_pk``; ``scenario`` None = the suggested one."""
 
     BINDINGS = [
-        Binding("ctrl+s", "send", "Send", id="reply.send", priority=True),
-        Binding("ctrl+t", "switch_scenario", "Switch scenario", id="reply.switch", priority=True),
-        Binding("ctrl+e", "external_editor", "$EDITOR", id="reply.editor", priority=True),
+        Binding("ctrl+s", "send", "Send", tooltip="Send after a confirmation (a relay request: copy the text)",
+                id="reply.send", priority=True),
+        Binding("ctrl+t", "switch_scenario", "Switch scenario", tooltip="Scenario 1 -> Scenario 2 -> accept",
+                id="reply.switch", priority=True),
+        Binding("ctrl+e", "external_editor", "$EDITOR", tooltip="Edit the text in $EDITOR (or $VISUAL)",
+                id="reply.editor", priority=True),
         Binding("escape", "leave", "Back (draft kept)", id="reply.leave", priority=True),
     ]
 

@@ -113,7 +113,8 @@ class DetailView(VerticalScroll, can_focus=True):
         if m.via:
             site = m.via.get("site") or m.via.get("address") or "a networking site"
             relay = m.via.get("address")
-            v = safe_text(f"via {site}" + (f" ({relay})" if relay and relay != site else ""), single_line=True)
+            shown = site if site.lower().startswith("via ") or " via " in site.lower() else f"via {site}"
+            v = safe_text(shown + (f" ({relay})" if relay and relay != site else ""), single_line=True)
             v.append(" · a notification: answer on the site, not by mail")
             line("Via", v)
         if m.reply_to:

@@ -71,7 +71,8 @@ class RequestList(ScrollView, can_focus=True):
         Binding("pageup", "page_up", "Page up", id="list.page_up", show=False),
         Binding("home,g", "first", "First request", id="list.first", show=False),
         Binding("end,G", "last", "Last request", id="list.last", show=False),
-        Binding("enter", "select", "Read", id="list.select", show=False),
+        Binding("enter", "select", "Read", tooltip="Move to the detail to read it", id="list.select",
+                show=False),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
