@@ -102,6 +102,8 @@ _SPECS: tuple[R.RuleSpec, ...] = (
                label="asks"),
     R.RuleSpec("fake-endorsement", "RF2", 3.0, "Asks for a testimonial, review or recommendation that is not true",
                label="asks"),
+    R.RuleSpec("rating-ask", "RF2", 1.5, "Asks for a top rating", label="asks"),
+    R.RuleSpec("scripted-endorsement", "RF2", 1.5, "Offers to write the review or quote for you", label="offers"),
     R.RuleSpec("false-attestation", "RF2", 3.0, "Asks you to attest something untrue", label="asks"),
     R.RuleSpec("lend-name", "RF2", 1.5, "Wants to present you as part of their team", label="asks"),
     R.RuleSpec("no-real-role", "RF2", 1.5, "Says you would not really do the work", label="says"),
@@ -181,13 +183,15 @@ _RF2: dict[str, tuple[re.Pattern[str], bool]] = {
     "client-material": (_rx(R.RF2_CLIENT_MATERIAL), True),
     "hiring-bypass": (_rx(R.RF2_BYPASS), True),
     "fake-endorsement": (_rx(R.RF2_FAKE_ENDORSEMENT), False),
+    "rating-ask": (_rx(R.RF2_RATING_ASK), True),
+    "scripted-endorsement": (_rx(R.RF2_SCRIPTED), False),
     "false-attestation": (_rx(R.RF2_ATTESTATION), True),
     "lend-name": (_rx(R.RF2_LEND_NAME), True),
     "no-real-role": (_rx(R.RF2_NO_DELIVERY), False),
     "padded-invoice": (_rx(R.RF2_PADDED_INVOICE), False),
     "kickback": (_rx(R.RF2_KICKBACK), False),
-    "personal-data-ask": (_rx(R.RF2_PERSONAL_DATA_ASK[:2]), True),
-    "personal-data": (_rx(R.RF2_PERSONAL_DATA_ASK[2:]), False),
+    "personal-data-ask": (_rx(R.RF2_PERSONAL_DATA_ASK[:3]), True),
+    "personal-data": (_rx(R.RF2_PERSONAL_DATA_ASK[3:]), False),
     "guaranteed-return": (_rx(R.RF2_GUARANTEED_RETURN), False),
     "credential-no-assessment": (_rx(R.RF2_CREDENTIAL), False),
 }
@@ -575,7 +579,7 @@ def _rf1(doc: _Doc, message: ParsedMessage, known: bool, ctx: CheckContext) -> l
     hits: list[_Hit] = []
     spec = _SPEC
     for rule_id in ("pitch-offering", "pitch-pricing", "pitch-call-to-action", "pay-to-play", "investment-pitch"):
-        skip = _PAID_TO_USER if rule_id in ("pitch-pricing", "pitch-call-to-action") else None
+        skip = _PAID_TO_USER if rule_id in ("pitch-pricing", "pitch-call-to-action", "pay-to-play") else None
         found = _find(doc, _RF1[rule_id], skip=skip)
         if rule_id == "pitch-offering" and not found:
             comp = _company_tokens(message)
@@ -599,7 +603,8 @@ def _rf1(doc: _Doc, message: ParsedMessage, known: bool, ctx: CheckContext) -> l
         found = _find(doc, _RF1["unverified-follow-up"])
         if found:
             i, a, b = found[0]
-            hits.append(("unverified-follow-up", (f"claims: {_quote(doc, i, a, b)}", f"no earlier mail with {_who(message)}")))
+            hits.append(("unverified-follow-up",
+                         (f"claims: {_quote(doc, i, a, b)}", f"no earlier mail with {_who(message)}")))
         elif _SUBJECT_PREFIX.match(message.subject or ""):
             hits.append(("unverified-follow-up", (f'subject "{message.subject.strip()}" but no earlier mail with '
                                                   f"{_who(message)}",)))

@@ -56,7 +56,8 @@ REQUEST_MARKERS = (
     r"\b(?:could|would|can|will|might|may) (?:you|we|i)\b",
     r"\bany chance\b",
     r"\b(?:i|we)(?: was| am|'m| were|'re| are)? (?:hoping|wondering)\b",
-    r"\b(?:i|we)(?:'d| would) (?:love|like|appreciate|value|welcome|be (?:grateful|thankful|so grateful|very grateful|glad if|happy if|delighted if))\b",
+    r"\b(?:i|we)(?:'d| would) (?:love|like|appreciate|value|welcome|be (?:grateful|thankful|so grateful|"
+    r"very grateful|glad if|happy if|delighted if))\b",
     r"\bi'd really (?:love|like|appreciate|value)\b",
     r"\bplease\b",
     r"\bif you (?:could|can|would|have|are|were|'d)\b",
@@ -141,7 +142,8 @@ RF1_PRICING = (
     r"license|licence|platform|service|joining|enrolment|enrollment|registration) fees?\b",
     r"\bfee is (?:just|only)\b",
     r"\b(?:a|an|the) (?:one-off |one-time |small |modest |nominal |administration |admin |processing |editorial |"
-    r"production |marketing |setup |set-up )?(?:fee|contribution|charge) of (?:just |only )?(?:€|\$|£|eur|usd|gbp)\s?\d",
+    r"production |marketing |setup |set-up )?(?:fee|contribution|charge) of (?:just |only )?"
+    r"(?:€|\$|£|eur|usd|gbp)\s?\d",
     r"\b(?:just|only) \d+ ?% of\b",
     r"\bsend (?:you )?the invoice\b",
     r"\b(?:cost|costs|priced) (?:just|only|from)\b",
@@ -268,11 +270,12 @@ RF2_CONFIDENTIAL_ASK = (
     r"non-public|insider)\b",
     r"\b(?:confidential|internal|proprietary|privileged|insider|non-public|embargoed) (?:information|details|"
     r"figures|numbers|documents?|materials?|data|report|pricing|salary|salaries|results|strategy|plans)\b",
-    r"\b(?:exam|test|interview|assessment|audit) (?:questions|answers|papers?) (?:in advance|beforehand|ahead of|early)\b",
+    r"\b(?:exam|test|interview|assessment|audit) (?:questions|answers|papers?) "
+    r"(?:in advance|beforehand|ahead of|early)\b",
     r"\b(?:salary|salaries|pay) (?:of|for) (?:your|the|their) (?:colleagues|team|staff|employees|peers)\b",
-    r"\b(?:interview|exam|test|assessment|coding challenge|case study|take-home) (?:questions|answers|solutions|"
-    r"tasks|problems)\b[^.?!\n]{0,60}?\b(?:before|ahead of|prior to) (?:my|the|our) (?:interview|onsite|on-site|exam|"
-    r"test|assessment|round)\b",
+    r"\b(?:interview|exam|test|assessment|coding challenge|case study|take-home)(?: [\w-]+)? "
+    r"(?:questions|answers|solutions|tasks|problems)\b[^.?!\n]{0,60}?\b(?:before|ahead of|prior to) "
+    r"(?:my|the|our) (?:interview|onsite|on-site|exam|test|assessment|round)\b",
 )
 
 RF2_SECRECY = (
@@ -327,6 +330,18 @@ RF2_FAKE_ENDORSEMENT = (
     r"\b(?:post|leave|write) (?:it|a review|reviews?) under your name\b",
     r"\b(?:leave|write|post|give)(?: us| me| it)? (?:a )?(?:5|five)[- ]star (?:review|rating)\b[^.?!\n]{0,80}?"
     r"\b(?:i'?(?:ll| will| can) (?:send|write|draft)|text|wording|haven'?t|even if|in exchange)",
+)
+
+#: Asking for a particular rating (weak alone; with a scripted text it is a fake review).
+RF2_RATING_ASK = (
+    r"\b(?:leave|write|post|give|add)(?: us| me| it)? (?:a )?(?:5|five)[- ]star (?:review|rating)s?\b",
+    r"\b(?:upvote|rate) (?:us|it|my|our) (?:\w+ )?(?:5|five) stars\b",
+)
+
+#: Offering to write the endorsement for the reader (weak alone).
+RF2_SCRIPTED = (
+    r"\b(?:i|we)(?:'ll| will| can|'ve| have)? (?:already )?(?:write|wrote|draft|drafted|prepare|prepared|send) "
+    r"(?:you )?(?:the|a|some|two|three) (?:\w+ )?(?:text|wording|review|copy|quote|testimonial|lines|blurb)\b",
 )
 
 RF2_ATTESTATION = (
@@ -393,6 +408,9 @@ RF2_PERSONAL_DATA_ASK = (
     r"\b(?:their|your clients'|your customers'|the participants'|the attendees'|your students'|your "
     r"patients'|your members'|your employees') (?:contact details|emails|email addresses|phone numbers|"
     r"home addresses|personal details|records|data|numbers|files)\b",
+    r"\b(?:share|shar|send|give|giv|pass|forward|export|let me have|get me)\w*\b[^.?!\n]{0,30}?\b(?:e-?mail "
+    r"addresses|phone numbers|contact details|home addresses|personal details|mobile numbers)\b[^.?!\n]{0,30}?"
+    r"\b(?:of|for) (?:everyone|all|your|the|each|every)\b",
     r"\bnames and (?:e-?mails|e-?mail addresses|phone numbers|numbers|addresses)\b",
 )
 
@@ -469,11 +487,13 @@ RF3_REVIEW = (
     r"\b(?:look|looking|glance|glancing|go|going) (?:at|over|through) my\b",
     r"\b(?:take|have|cast) a (?:quick |brief |short )?(?:look|glance|eye) (?:at|over) (?:my|our|the attached|"
     r"the draft|what i)\b",
-    r"\b(?:review|reviewing|critique|critiquing|proofread|proofreading|read|reading|check|checking|edit|"
-    r"editing|assess|assessing|evaluate|evaluating) (?:my|our) (?:\w+ ){0,2}?(?:cv|resume|résumé|draft|deck|"
+    r"\b(?:review|reviewing|critique|critiquing|proofread|proofreading|assess|assessing|evaluate|evaluating|"
+    r"sanity-check|sanity check) (?:my|our) [\w-]+",
+    r"\b(?:read|reading|check|checking|edit|editing) (?:my|our) (?:\w+ ){0,2}?(?:cv|resume|résumé|draft|deck|"
     r"pitch|plan|manuscript|portfolio|code|proposal|essay|application|cover letter|website|book|article|"
     r"chapter|slides|thesis|paper|script|cap table|model|design|designs|prototype|statement|work|startup|"
-    r"idea|strategy|profile|app|product)\b",
+    r"idea|strategy|profile|app|product|pull request|merge request|patch|repo|repository|project|talk|abstract|"
+    r"submission|bio|pitch deck|business plan|notebook|analysis|config|setup)\b",
     r"\b(?:feedback|thoughts|notes|comments|input|opinion|critique|eyes) on my\b",
     r"\btell me what you think (?:of|about) my\b",
     r"\btell me (?:what|whether|if)\b[^.?!\n]{0,40}?\b(?:fair|right|good enough|reasonable|realistic|any good)\b",
@@ -716,17 +736,15 @@ DOMAINS: dict[str, tuple[str, ...]] = {
 
 #: All-caps words that are ordinary in business mail and say nothing about a topic (other all-caps words
 #: in a question, such as VAT or HIPAA, count as specialist terms for RF7).
-COMMON_ACRONYMS = frozenset(
-    """
+_COMMON_ACRONYMS_WORDS = """
     I OK CEO CTO CFO COO CMO CPO CHRO CIO VP SVP EVP HR UK US USA EU UN UAE PS FYI ASAP CV MBA PHD MSC BSC
     AM PM ETA TBD TBC Q1 Q2 Q3 Q4 RSVP NB AI IT PR LLC LTD INC PLC GMBH BV SA EUR USD GBP CHF NYC LA SF
     YES NO HI RE FW FWD DM NGO L&D
-    """.split()
-)
+    """
+COMMON_ACRONYMS = frozenset(_COMMON_ACRONYMS_WORDS.split())
 
 #: Words that say nothing about a topic (dropped before comparing a question with the expertise).
-TOPIC_STOPWORDS = frozenset(
-    """
+_TOPIC_STOPWORDS_WORDS = """
     a about above after again against all also am an and any anyone anything are aren't around as at be
     because been before being below best better between both but by can can't cannot could couldn't did
     didn't do does doesn't doing don't down during each even ever every few for from further get gets getting
@@ -748,14 +766,13 @@ TOPIC_STOPWORDS = frozenset(
     looking find finding decide deciding decision choose choosing choice option options current currently
     whole full part only either neither ten two three four five first second last mind able willing open
     people person someone everyone anybody team's also go-to way ways sort kind stuck honestly fair terms
-    """.split()
-)
+    """
+TOPIC_STOPWORDS = frozenset(_TOPIC_STOPWORDS_WORDS.split())
 
 #: Expertise words too general to show that a question is inside the expertise.
-EXPERTISE_GENERIC = frozenset(
-    """
+_EXPERTISE_GENERIC_WORDS = """
     new giving receiving difficult change changes team teams people work good better general management
     skills skill strategy strategies development developing building build practice practices services
     service consulting advice support business professional professionals
-    """.split()
-)
+    """
+EXPERTISE_GENERIC = frozenset(_EXPERTISE_GENERIC_WORDS.split())

@@ -1,0 +1,515 @@
+"""The red-flag checker (mailsync.checker): each flag's positive and negative cases, tuning, explain.
+
+The user here is deliberately unlike the dev corpus: a site-reliability engineer, with requests in other
+words and other trades, so that the rules are tested on meaning rather than on one mailbox's phrasing.
+All text is written for these tests.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from mailsync import checker
+from mailsync.types import (
+    FLAG_SLUGS,
+    Address,
+    CheckContext,
+    CheckerTuning,
+    ContactInfo,
+    ListEntry,
+    ParsedMessage,
+    Via,
+)
+
+ME = "tamsin@oduya-sre.example"
+
+SRE_EXPERTISE = (
+    "site reliability engineering",
+    "kubernetes operations",
+    "incident response",
+    "observability and monitoring",
+    "go programming",
+    "distributed systems",
+)
+
+
+def ctx(**kw: object) -> CheckContext:
+    """A context for the SRE user; keyword arguments override fields."""
+    base: dict[str, object] = {
+        "me": ME,
+        "known_addresses": frozenset({"felix.brandt@cobaltworks.example", "ana@meshline.example"}),
+        "known_names": frozenset({"felix brandt", "ana ruiz", "jonas weber"}),
+        "contacts": {
+            "jonas.weber@quietpost.example": ContactInfo(
+                "jonas.weber@quietpost.example", "Jonas Weber", "neutral", "met at a meetup"
+            ),
+            "rex@hollowgate.example": ContactInfo(
+                "rex@hollowgate.example", "Rex Marlow", "negative", "took credit for my runbook in a talk"
+            ),
+        },
+        "network_warnings": (
+            ListEntry("*@grabbyhire.example", "poaches engineers mid-project", "Felix Brandt"),
+            ListEntry("dana.kite@postbox.example", "spammed the whole SRE guild", "Ana Ruiz"),
+        ),
+        "reputation_watch": (
+            ListEntry("*@fastcert.example", "sells certificates without exams"),
+            ListEntry("lars@pumpco.example", "crypto pump scheme"),
+        ),
+        "expertise": SRE_EXPERTISE,
+    }
+    base.update(kw)
+    return CheckContext(**base)  # type: ignore[arg-type]
+
+
+def msg(body: str, subject: str = "Hello", name: str | None = "Sam Okoye",
+        addr: str | None = "sam.okoye@postbox.example", **kw: object) -> ParsedMessage:
+    """A parsed request (as parse would give it) from ``name <addr>``."""
+    frm = Address(name, addr) if (name or addr) else None
+    return ParsedMessage(message_id="<t1@postbox.example>", subject=subject, from_=frm, body_text=body,
+                         **kw)  # type: ignore[arg-type]
+
+
+def codes(hits: list[checker.FlagHit]) -> set[str]:
+    return {h.code for h in hits}
+
+
+def rules_of(hits: list[checker.FlagHit], code: str) -> set[str]:
+    return {h.rule for h in hits if h.code == code}
+
+
+def evidence(hits: list[checker.FlagHit], code: str) -> str:
+    return " | ".join(e for h in hits if h.code == code for e in h.evidence)
+
+
+# ----------------------------------------------------------------------------------------------- RF1
+
+
+def test_rf1_saas_pitch_with_trial_price_and_calendar_grab() -> None:
+    body = (
+        "Hi Tamsin,\n\nOn-call fatigue is real. PagerPilot's AI triage cuts alert noise by 60% for teams "
+        "like yours. We're offering a 30-day free trial, and our Team plan starts at $12 per seat.\n\n"
+        "Could I book 20 minutes on your calendar next week?\n\nMorgan\nPagerPilot"
+    )
+    hits = checker.check(msg(body, "Less noise, better sleep", "Morgan Tate", "morgan@pagerpilot.example"), ctx())
+    assert codes(hits) == {"RF1"}
+    assert {"pitch-pricing", "pitch-call-to-action", "pitch-offering"} <= rules_of(hits, "RF1")
+    assert 'price: "' in evidence(hits, "RF1")
+    assert "$12 per seat" in evidence(hits, "RF1")
+
+
+def test_rf1_pay_to_speak_dressed_as_an_honour() -> None:
+    body = (
+        "Dear Tamsin,\n\nYou've been shortlisted to present at the Cloud Native Leaders Gala in Vienna. "
+        "Presenters contribute EUR 1,800 towards production, which includes a headshot session and a page "
+        "in our yearbook.\n\nReply by Friday to hold your slot; spaces are limited."
+    )
+    hits = checker.check(msg(body, "Your nomination", "Gala Office", "office@leadersgala.example"), ctx())
+    assert "RF1" in codes(hits)
+    assert "pay-to-play" in rules_of(hits, "RF1")
+    assert "RF3" not in codes(hits)
+
+
+def test_rf1_fake_follow_up_thread_from_stranger() -> None:
+    body = (
+        "Hi Tamsin,\n\nAs promised, here are the details on Stackhaven. Our managed observability platform "
+        "keeps logs, metrics and traces in one place.\n\nWorth a quick look?\n\nPiet"
+    )
+    m = msg(body, "Re: great chatting at the summit", "Piet Lund", "piet@stackhaven.example",
+            in_reply_to="<x9@stackhaven.example>")
+    hits = checker.check(m, ctx())
+    assert codes(hits) == {"RF1"}
+    assert "unverified-follow-up" in rules_of(hits, "RF1")
+    assert "no earlier mail with piet@stackhaven.example" in evidence(hits, "RF1")
+
+
+def test_rf1_investment_pitch() -> None:
+    body = (
+        "Tamsin, we're opening a private round in a data-centre fund with a target 18% IRR and returns of "
+        "12% paid yearly. The minimum investment is USD 50,000. Can I send over the deck?"
+    )
+    hits = checker.check(msg(body, "Opportunity", "Quinn Hale", "quinn@harborfund.example"), ctx())
+    assert "RF1" in codes(hits)
+    assert "investment-pitch" in rules_of(hits, "RF1")
+
+
+def test_rf1_known_contact_pitching_is_still_selling() -> None:
+    body = (
+        "Hi Tamsin, I've joined Meshline as head of sales. Our platform automates runbooks, and our "
+        "customers typically see half the pages. Packages start at EUR 400 a month; happy to send a "
+        "proposal."
+    )
+    hits = checker.check(msg(body, "Meshline", "Ana Ruiz", "ana@meshline.example"), ctx())
+    assert "RF1" in codes(hits)
+    assert "RF3" not in codes(hits)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a speaking invitation that pays the speaker
+        "Dear Tamsin,\n\nWe would love you to give the closing keynote at SREcon North on resilience. We "
+        "cover travel and accommodation and offer an honorarium of USD 2,000; the registration fee is waived "
+        "for speakers. Would you be interested?",
+        # a job offer with a salary range
+        "Hi Tamsin, we're hiring a Principal SRE in Lisbon. The base salary range is EUR 120,000 per year "
+        "plus equity. Would you be open to a conversation?",
+        # a meetup that is free to attend
+        "Hi Tamsin, the Go meetup is back on 3 June at the library. Entry is free and there is pizza. "
+        "Hope to see you there!",
+        # a founder asking for advice mentions their company once
+        "Hi Tamsin, I read your post on error budgets twice. I'm building a small status-page startup "
+        "and I keep wondering how you decide when an incident is over. No pressure at all.",
+    ],
+)
+def test_rf1_not_raised_by_offers_jobs_or_a_passing_mention(body: str) -> None:
+    hits = checker.check(msg(body, "Hello", "Rita Voss", "rita@srecon-north.example"), ctx())
+    assert "RF1" not in codes(hits)
+
+
+# ----------------------------------------------------------------------------------------------- RF2
+
+
+def test_rf2_reputation_watch_domain_and_address() -> None:
+    hits = checker.check(msg("Hi, nice talk!", addr="promo@FastCert.example"), ctx())
+    assert codes(hits) == {"RF2"}
+    ev = evidence(hits, "RF2")
+    assert 'matches reputation_watch "*@fastcert.example": sells certificates without exams' in ev
+    hits = checker.check(msg("Hi there.", addr="Lars@PumpCo.example"), ctx())
+    assert "crypto pump scheme" in evidence(hits, "RF2")
+
+
+def test_rf2_watch_domain_does_not_match_subdomains_or_lookalikes() -> None:
+    for addr in ("promo@mail.fastcert.example", "promo@notfastcert.example", "lars2@pumpco.example"):
+        assert "RF2" not in codes(checker.check(msg("Hi, nice talk!", addr=addr), ctx())), addr
+
+
+@pytest.mark.parametrize(
+    ("body", "rule"),
+    [
+        ("Could you send me the internal postmortems from your employer? Nobody needs to know where they "
+         "came from.", "confidential-ask"),
+        ("Would you be able to get me the take-home challenge answers before my interview at your "
+         "company?", "confidential-ask"),
+        ("Could you help me skip the technical interview and go straight to the offer stage?", "hiring-bypass"),
+        ("Would you leave a five-star review for our CLI on the marketplace? I'll write the text so it takes "
+         "you two seconds.", "scripted-endorsement"),
+        ("We launched the course last week. I know you haven't tried it yet, but could you give us a short "
+         "testimonial for the landing page?", "fake-endorsement"),
+        ("Could you sign a form confirming that I completed the on-call training, even though I only did "
+         "half of it?", "false-attestation"),
+        ("Could you bill the client for 40 hours even though we'll only do 25? We split the difference.",
+         "padded-invoice"),
+        ("Would you mind passing me the email addresses of everyone on your meetup list?", "personal-data-ask"),
+        ("Our fund pays a guaranteed 3% per month, risk-free, so it's an easy yes.", "guaranteed-return"),
+        ("Get a recognised Kubernetes Master certificate this weekend: no exams, no labs.",
+         "credential-no-assessment"),
+    ],
+)
+def test_rf2_ethics_asks_in_other_words(body: str, rule: str) -> None:
+    hits = checker.check(msg(body, "A request"), ctx())
+    assert "RF2" in codes(hits), checker.explain(hits)
+    assert rule in rules_of(hits, "RF2")
+    assert '"' in evidence(hits, "RF2")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Could you write me a recommendation for the fellowship? You supervised my thesis for two years.",
+        "Please keep this confidential until Monday: I've been promoted to staff engineer!",
+        "Could you share the public slides from your talk on error budgets?",
+        "Thanks for reviewing our open-source chart last month; the five-star rating made the team's day.",
+    ],
+)
+def test_rf2_not_raised_by_honest_requests(body: str) -> None:
+    assert "RF2" not in codes(checker.check(msg(body, "A request"), ctx()))
+
+
+# ----------------------------------------------------------------------------------------------- RF3
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Would you mind having a look over my resume before I apply to your company?",
+        "Is your team still hiring for the platform role? I'd love to be considered.",
+        "I'm hoping you'll agree to be my mentor while I move from QA into SRE.",
+        "Could you endorse my Go skills on your network?",
+        "Could you forward my portfolio to your engineering manager?",
+        "Do you know anyone at Hollis Cloud who could refer me?",
+        "What would you recommend for someone starting out in observability?",
+        "Quick question: how do I get my first SRE job without a degree?",
+        "I'd really appreciate any pointers on breaking into incident management.",
+        "Could you put me in touch with the person who runs your platform team?",
+    ],
+)
+def test_rf3_favours_from_a_stranger(body: str) -> None:
+    hits = checker.check(msg("Hi Tamsin,\n\n" + body + "\n\nThanks,\nSam"), ctx())
+    assert "RF3" in codes(hits), body
+    ev = evidence(hits, "RF3")
+    assert "asks" in ev and '"' in ev
+    assert "no earlier mail with sam.okoye@postbox.example" in ev
+
+
+def test_rf3_not_for_known_people_case_insensitive() -> None:
+    body = "Could you look over my resume and introduce me to your manager?"
+    assert "RF3" not in codes(checker.check(msg(body, addr="Felix.Brandt@CobaltWorks.example"), ctx()))
+    # a neutral contact is known too (the context builder puts contacts in known_addresses; here directly)
+    known = ctx(known_addresses=frozenset({"jonas.weber@quietpost.example"}))
+    assert "RF3" not in codes(checker.check(msg(body, addr="jonas.weber@quietpost.example"), known))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Loved your talk on error budgets. Would be great to connect!",
+        "Thanks so much for your advice in the forum thread last week; it saved my weekend.",
+        "We'd love to have you as a guest on our podcast about reliability. Would you be interested?",
+        "Happy to introduce you to our CTO if that's ever useful.",
+        "I'd love to show you a quick demo of our tool. Do you have 15 minutes on Thursday?",
+        "Can we hop on a call sometime?",
+    ],
+)
+def test_rf3_not_for_connecting_thanks_offers_or_a_bare_call(body: str) -> None:
+    assert "RF3" not in codes(checker.check(msg("Hi Tamsin,\n\n" + body), ctx())), body
+
+
+def test_rf3_reply_subject_alone_is_not_prior_correspondence() -> None:
+    m = msg("Could you review my pull request for the exporter?", "Re: exporter", in_reply_to="<zz@x.example>")
+    assert "RF3" in codes(checker.check(m, ctx()))
+
+
+def test_rf3_ignores_an_ask_quoted_or_forwarded_for_someone_else() -> None:
+    fwd = (
+        "Hi Tamsin, passing this on from a friend of mine; entirely up to you.\n\nFelix\n\n"
+        "---------- Forwarded message ---------\nFrom: Noor Aziz <noor@postbox.example>\n"
+        "Subject: hello\n\nFelix, could you introduce me to Tamsin? Could you send me her slides?\n"
+    )
+    hits = checker.check(msg(fwd, "Fwd: hello", "Noor's friend", "someone.new@postbox.example"), ctx())
+    assert "RF3" not in codes(hits)
+    quoted = "Sounds good, see you then.\n\nOn Mon, 2 Jun 2025, Noor wrote:\n> Could you refer me to your boss?\n"
+    assert "RF3" not in codes(checker.check(msg(quoted, "Re: hello"), ctx()))
+
+
+def test_rf3_known_cc_does_not_make_the_sender_known() -> None:
+    m = msg("Felix suggested I write. Could you advise me on how to prepare for an SRE interview?",
+            cc=(Address("Felix Brandt", "felix.brandt@cobaltworks.example"),))
+    assert "RF3" in codes(checker.check(m, ctx()))
+
+
+def test_rf3_notification_person_matched_by_name() -> None:
+    via = Via("messages-noreply@circlenet.example", "notification", "Circlenet", None, "SRE at Cobalt")
+    body = "Could you refer me to the hiring manager for the SRE opening?"
+    known = msg(body, "Felix Brandt sent you a message", "Felix Brandt", None, via=via)
+    assert "RF3" not in codes(checker.check(known, ctx()))
+    stranger = msg(body, "Mo Diallo sent you a message", "Mo Diallo", None, via=via)
+    hits = checker.check(stranger, ctx())
+    assert "RF3" in codes(hits)
+    assert 'no earlier mail with "Mo Diallo" (via Circlenet)' in evidence(hits, "RF3")
+
+
+def test_own_address_is_never_flagged() -> None:
+    body = "Could you refer me to the hiring manager? Our platform pricing starts at $5 per seat."
+    assert checker.check(msg(body, addr="Tamsin@Oduya-SRE.example"), ctx()) == []
+
+
+# ----------------------------------------------------------------------------------------------- RF4
+
+
+def test_rf4_negative_contact_with_its_note() -> None:
+    hits = checker.check(msg("Fancy a coffee next week?", "coffee", "Rex Marlow", "REX@hollowgate.example"), ctx())
+    assert codes(hits) == {"RF4"}
+    assert "Rex Marlow <rex@hollowgate.example> is a contact with experience negative: took credit for my " \
+           "runbook in a talk" in evidence(hits, "RF4")
+
+
+def test_rf4_network_warning_names_reason_and_reporter() -> None:
+    hits = checker.check(msg("Hi, are you open to new roles?", addr="sara@grabbyhire.example"), ctx())
+    ev = evidence(hits, "RF4")
+    assert 'matches network_warnings "*@grabbyhire.example": poaches engineers mid-project' in ev
+    assert "(reported by Felix Brandt)" in ev
+    assert "RF4" not in codes(checker.check(msg("Hi", addr="sara@eu.grabbyhire.example"), ctx()))
+
+
+def test_rf4_notification_person_matched_by_contact_name() -> None:
+    via = Via("invitations@circlenet.example", "notification", "Circlenet", None, None)
+    hits = checker.check(msg("Let's reconnect!", "Rex Marlow wants to connect", "Rex marlow", None, via=via),
+                         ctx())
+    assert "RF4" in codes(hits)
+
+
+def test_rf4_content_never_triggers_it() -> None:
+    body = "I had a terrible experience with a vendor who ghosted us and never paid. Any advice?"
+    assert "RF4" not in codes(checker.check(msg(body), ctx()))
+    assert "RF4" not in codes(checker.check(msg("Hi!", addr="jonas.weber@quietpost.example"), ctx()))
+
+
+# ----------------------------------------------------------------------------------------------- RF7
+
+
+@pytest.mark.parametrize(
+    ("body", "topic_word"),
+    [
+        ("I'm going freelance. Could you advise me on whether to register as an LLC or a sole trader for "
+         "tax purposes, and how VAT works for clients abroad?", "vat"),
+        ("What's the best way to prepare for my first keynote? I get terrible stage fright in front of a "
+         "big audience.", "keynote"),
+        ("We're raising a seed round. Do you know whether a SAFE or a convertible note is better for "
+         "dilution?", "dilution"),
+    ],
+)
+def test_rf7_questions_outside_an_sre_expertise(body: str, topic_word: str) -> None:
+    hits = checker.check(msg(body, "A question", addr="felix.brandt@cobaltworks.example"), ctx())
+    assert codes(hits) == {"RF7"}, checker.explain(hits)
+    ev = evidence(hits, "RF7")
+    assert topic_word in ev.lower()
+    assert "is outside your expertise (site reliability engineering" in ev
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Which Helm layout would you recommend for a multi-tenant Kubernetes cluster?",
+        "How should we structure our incident response rota so that people actually sleep?",
+        "Can we hop on a call next week? I'd love to catch up.",
+        "Could you look at our monitoring dashboards and tell me what you would change?",
+    ],
+)
+def test_rf7_not_for_questions_inside_the_expertise_or_plain_calls(body: str) -> None:
+    hits = checker.check(msg(body, "A question", addr="felix.brandt@cobaltworks.example"), ctx())
+    assert "RF7" not in codes(hits), checker.explain(hits)
+
+
+def test_rf7_for_a_different_profession() -> None:
+    nurse = ctx(expertise=("paediatric nursing", "neonatal care", "clinical education"))
+    body = "Which cloud provider would you recommend for hosting our Django app, and how should we size the servers?"
+    hits = checker.check(msg(body, addr="felix.brandt@cobaltworks.example"), nurse)
+    assert codes(hits) == {"RF7"}
+    assert "software and cloud infrastructure" in evidence(hits, "RF7")
+    inside = "How should I explain a new feeding schedule to anxious parents of a premature baby?"
+    assert "RF7" not in codes(checker.check(msg(inside, addr="felix.brandt@cobaltworks.example"), nurse))
+
+
+def test_rf7_needs_an_expertise() -> None:
+    body = "Could you advise me on VAT registration and the reverse-charge rule?"
+    assert "RF7" not in codes(checker.check(msg(body, addr="felix.brandt@cobaltworks.example"), ctx(expertise=())))
+
+
+def test_stranger_with_an_off_topic_question_gets_rf3_and_rf7() -> None:
+    body = ("We're launching an app. Could you advise me on how to file a trademark and whether the patent "
+            "covers the EU?")
+    hits = checker.check(msg(body), ctx())
+    assert {"RF3", "RF7"} <= codes(hits)
+    assert checker.suggest(codes(hits)) == "scenario2"
+
+
+# -------------------------------------------------------------------------------------------- tuning
+
+
+def test_weight_zero_disables_a_rule_and_weights_override_points() -> None:
+    m = msg("Could you forward my portfolio to your engineering manager?")
+    assert "RF3" in codes(checker.check(m, ctx()))
+    off = ctx(tuning=CheckerTuning(weights={"favour-from-stranger": 0}))
+    assert "RF3" not in codes(checker.check(m, off))
+    heavy = ctx(tuning=CheckerTuning(weights={"favour-from-stranger": 7.5}))
+    assert [h.points for h in checker.check(m, heavy) if h.code == "RF3"] == [7.5]
+
+
+def test_threshold_override() -> None:
+    m = msg("Hi Tamsin, can we hop on a quick call next week?")
+    assert "RF3" not in codes(checker.check(m, ctx()))
+    low = ctx(tuning=CheckerTuning(thresholds={"RF3": 2.0}))
+    hits = checker.check(m, low)
+    assert rules_of(hits, "RF3") == {"time-from-stranger"}
+    high = ctx(tuning=CheckerTuning(thresholds={"RF3": 50.0}))
+    assert "RF3" not in codes(checker.check(msg("Could you refer me to your boss?"), high))
+
+
+def test_extra_phrases_add_to_a_flag() -> None:
+    m = msg("Let's talk about a synergy workshop for your org.", addr="felix.brandt@cobaltworks.example")
+    assert checker.check(m, ctx()) == []
+    tuned = ctx(tuning=CheckerTuning(extra_phrases={"RF1": ("synergy workshop",), "RF7": ("astrology",)}))
+    hits = checker.check(m, tuned)
+    assert rules_of(hits, "RF1") == {"selling-phrase"}
+    assert 'matches your phrase "synergy workshop"' in evidence(hits, "RF1")
+    q = msg("What would you recommend for learning astrology?", addr="felix.brandt@cobaltworks.example")
+    assert "RF7" in codes(checker.check(q, tuned))
+
+
+# ------------------------------------------------------------------------------- robustness, explain
+
+
+@pytest.mark.parametrize(
+    "m",
+    [
+        ParsedMessage(message_id=None, subject="", from_=None),
+        ParsedMessage(message_id=None, subject="x", from_=Address(None, None), body_text=""),
+        msg("?" * 5000 + "\x00\x1b[31m" + "could you " * 2000),
+        msg("<html><body><p>Could you <b>refer me</b> to the hiring manager?</p></body></html>"),
+    ],
+)
+def test_check_is_total(m: ParsedMessage) -> None:
+    hits = checker.check(m, ctx())
+    assert all(h.code in FLAG_SLUGS and h.slug == FLAG_SLUGS[h.code] for h in hits)
+
+
+def test_html_left_in_the_body_is_read_as_text() -> None:
+    m = msg("<html><body><p>Could you <b>refer me</b> to the hiring manager?</p></body></html>")
+    hits = checker.check(m, ctx())
+    assert "RF3" in codes(hits)
+    assert "<b>" not in evidence(hits, "RF3")
+
+
+def test_explain_lines_and_totals() -> None:
+    m = msg("Could you refer me to your hiring manager? Could we set up a 20-minute call?")
+    hits = checker.check(m, ctx())
+    lines = checker.explain(hits)
+    assert lines[0].startswith(" 3.0 RF3 favour-from-stranger")
+    assert "Asks a favour before you know them: asks (a referral or introduction): " in lines[0]
+    assert lines[1].startswith(" 2.0 RF3 time-from-stranger")
+    assert lines[-1] == " 5.0 RF3 total (premature-ask)"
+
+
+def test_hits_carry_descriptions_and_known_rule_ids() -> None:
+    hits = checker.check(msg("Our platform pricing starts at $9 per user; book a demo today."), ctx())
+    assert hits
+    for h in hits:
+        assert checker.RULES[h.rule] == (h.code, h.description)
+
+
+def test_reasoning_and_rules_tables() -> None:
+    assert sorted(checker.REASONING) == [f"RF{i}" for i in range(1, 8)]
+    for code, text in checker.REASONING.items():
+        assert 2 <= text.count(". ") + 1 <= 3, code
+    assert all(code in FLAG_SLUGS and desc for code, desc in checker.RULES.values())
+    assert checker.CHECKER_VERSION >= 2
+
+
+def test_capacity_hits_and_suggest() -> None:
+    c = ctx(accepted_30d=4, monthly_capacity=4, accepted_7d=1, weekly_limit=2)
+    hits = checker.capacity_hits(c)
+    assert [(h.code, h.evidence) for h in hits] == [("RF5", ("accepted 4 of 4 in the last 30 days",))]
+    brk = ctx(on_break_until=date(2026, 1, 15), today=date(2026, 1, 15), accepted_7d=9, weekly_limit=2)
+    assert [(h.code, h.rule) for h in checker.capacity_hits(brk)] == [("RF6", "on-break")]
+    week = ctx(accepted_7d=2, weekly_limit=2, today=date(2026, 1, 16), on_break_until=date(2026, 1, 15))
+    assert [h.evidence for h in checker.capacity_hits(week)] == [("accepted 2 of 2 in the last 7 days",)]
+    assert checker.suggest(["RF7", "RF2"]) == "scenario2"
+    assert checker.suggest({"RF6"}) == "scenario1"
+    assert checker.suggest([]) == "accept"
+
+
+def test_author_text_drops_quotes_forwards_and_signature() -> None:
+    body = (
+        "Top line.\n\nOn Tue, 3 Jun 2025 at 10:00, Someone <s@x.example>\nwrote:\n> quoted ask?\n\n"
+        "-- \nSig line\n"
+    )
+    assert checker.author_text(body).strip() == "Top line."
+    outlook = "Mine.\n\nFrom: A <a@x.example>\nSent: Monday\nTo: B\nSubject: x\n\nTheirs."
+    assert checker.author_text(outlook).strip() == "Mine."
+
+
+def test_stem_groups_word_forms() -> None:
+    assert checker.stem("presentations") == checker.stem("presenting") == checker.stem("presentation")
+    assert checker.stem("leadership") == checker.stem("leaders")
