@@ -405,3 +405,23 @@ async def test_wide_and_bidi_text_is_cut_by_cells_and_made_visible(tmp_path: Pat
         assert "日本語の件名です日本語" in line and "…" in line
         assert "<U+200B>" in static_text(app, "#detail-body")
     store.close()
+
+
+async def test_enter_on_the_back_button_does_not_send(env, tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox"
+    app = make_app(env, tmp_path, demo_outbox=outbox)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        editor = app.screen
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmSend)
+        app.screen.query_one("#confirm-back").focus()
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is editor
+        assert app.last_send is None
+    assert not outbox.exists() or list(outbox.iterdir()) == []

@@ -40,6 +40,7 @@ from .screens.help import HelpScreen
 from .screens.inbox import FILTER_CYCLE, InboxScreen
 from .screens.note import NoteDialog
 from .screens.reply import ReplyScreen
+from .widgets.meter import TopBar
 from .widgets.request_list import RequestList
 
 
@@ -160,7 +161,7 @@ class GraceboxApp(App[int]):
             self.inbox.detail.show(msg.detail)
 
     def on_meter_loaded(self, msg: MeterLoaded) -> None:
-        self.inbox.query_one("#topbar").set_meter(msg.text)  # type: ignore[attr-defined]
+        self.inbox.query_one("#topbar", TopBar).set_meter(msg.text)
 
     def _reply_screen(self, message_pk: int | None = None) -> ReplyScreen | None:
         for s in reversed(self.screen_stack):

@@ -172,18 +172,22 @@ class SendOutcome:
 
 def send_reply(store: Store, settings: Settings, message_pk: int, scenario: str, body: str,
                to: list[Address] | None, demo_outbox: Path | None) -> SendOutcome:
-    """Save the draft, queue it (send.queue_reply) and flush only that reply (send.flush_outbox; with
-    ``demo_outbox`` the .eml file is written there instead of SMTP/IMAP)."""
+    """Save the draft (committed on its own), queue it (send.queue_reply) and flush only that reply
+    (send.flush_outbox; with ``demo_outbox`` the .eml file is written there instead of SMTP/IMAP).
+
+    Raises what queue_reply raises (GraceboxError one line: a no-reply sender, a bad address); the draft
+    stays saved then."""
     from mailsync import send
 
-    with store.session() as s:
+    with store.session() as s:  # the text is kept as a draft even if queueing fails below
         m = s.get(Message, message_pk)
         if m is None:
             return SendOutcome(None, "failed", "the request is gone from the database")
-        reply = send.save_draft(s, m, scenario, body, settings=settings)
-        reply = send.queue_reply(s, settings, reply, to)
-        s.flush()
-        reply_id = reply.id
+        reply_id = send.save_draft(s, m, scenario, body, settings=settings).id
+    with store.session() as s:
+        row = s.get(Reply, reply_id)
+        assert row is not None
+        send.queue_reply(s, settings, row, to)
     assert reply_id is not None
     results = send.flush_outbox(settings, store, only=reply_id, folder_out=demo_outbox)
     for r in results:

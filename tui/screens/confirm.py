@@ -53,7 +53,9 @@ class ConfirmSend(ModalScreen[bool]):
         self.dismiss(event.button.id == "confirm-send")
 
     def action_send(self) -> None:
-        self.dismiss(True)
+        """Enter: send, unless the focus is on the Back button (then Enter means Back)."""
+        focused = self.focused
+        self.dismiss(not (isinstance(focused, Button) and focused.id == "confirm-back"))
 
     def action_back(self) -> None:
         self.dismiss(False)
