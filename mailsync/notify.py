@@ -21,7 +21,7 @@ from .types import Address, ParsedMessage, Via
 
 _NO_REPLY_LOCAL = re.compile(
     r"^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|dont[-_.]?reply|notifications?|notify|"
-    r"notification[-_.][\w.-]+|messages?|messaging|invitations?|invites?|inmails?|alerts?|updates?|"
+    r"notification[-_.][\w.-]+|messages?|messaging|invitations?|invites?|inmails?(?:[-_.][\w.-]+)?|alerts?|updates?|"
     r"mailer|member[-_.]?messages?|connections?|network[-_.]?updates?|jobs?[-_.]?alerts?|digest|"
     r"[\w.-]*no[-_.]?reply[\w.-]*|[\w.-]*donotreply[\w.-]*|[\w.-]+[-_.](?:notifications?|messages?|invitations?|"
     r"alerts?|updates?))$",
@@ -58,7 +58,7 @@ _STOP_LINE = re.compile(
 _URL = re.compile(r"https?://[^\s<>\"')\]]+", re.I)
 _PROFILE_PATH = re.compile(r"/(?:in|profile|profiles|people|person|member|members|user|users|u|p|pub)/", re.I)
 _BAD_LINK = re.compile(r"unsubscribe|/u/|settings|preferences|privacy|help|/invitations?/|/messages?/|accept|"
-                       r"ignore|/thread", re.I)
+                       r"ignore|/thread|/inbox|/reply|/conversations?/|/notifications?/|/login|/signin", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _GREETING = re.compile(r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings)\b", re.I)
 _GENERIC_NAMES = re.compile(r"^(?:someone|a member|a (?:new )?connection|you|your network|people|members?|"
@@ -80,8 +80,8 @@ class _TextAndLinks(HTMLParser):
     """Collect visible text as lines (block elements break lines) and (href, text) of links."""
 
     _BLOCK = frozenset(
-        "p div br tr td th li ul ol table h1 h2 h3 h4 h5 h6 blockquote section article header footer hr "
-        "center".split()
+        ("p", "div", "br", "tr", "td", "th", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6",
+         "blockquote", "section", "article", "header", "footer", "hr", "center")
     )
     _SKIP = frozenset(("script", "style", "head", "title", "noscript"))
 
@@ -185,16 +185,14 @@ def _profile_url(lines: list[str], links: list[tuple[str, str]], name: str) -> s
             "profile" in t or t == name.lower() or _PROFILE_PATH.search(href)
         ):
             return href
-    for line in lines:
-        low = line.lower()
-        if "profile" in low or first in low:
-            m = _URL.search(line)
-            if m and not _BAD_LINK.search(m.group(0)):
-                return m.group(0).rstrip(".,;")
-    for line in lines:
-        for m in _URL.finditer(line):
-            if _PROFILE_PATH.search(m.group(0)) and not _BAD_LINK.search(m.group(0)):
-                return m.group(0).rstrip(".,;")
+    for want in ("profile", "path", first):
+        for line in lines:
+            for m in _URL.finditer(line):
+                url = m.group(0).rstrip(".,;")
+                if _BAD_LINK.search(url):
+                    continue
+                if (want == "path" and _PROFILE_PATH.search(url)) or (want != "path" and want in line.lower()):
+                    return url
     return None
 
 
@@ -213,7 +211,7 @@ def _extract(lines: list[str], links: list[tuple[str, str]], subject: str, relay
     # the person's block: a line that is just the name, after the header line
     j = start + 1
     name_line = -1
-    for k in range(j, min(len(lines), j + 6)):
+    for k in range(j, min(len(lines), j + 12)):
         if lines[k].strip().strip("*").strip().lower() == name.lower():
             name_line = k
             break
