@@ -82,6 +82,7 @@ class GraceboxApp(App[int]):
 
     # --- lifecycle --------------------------------------------------------------------------------
     async def on_mount(self) -> None:
+        """Show the inbox, load the first page and the meter; start syncing (not in the demo)."""
         await self.push_screen(self.inbox)
         self.inbox.set_query(Query())
         self.refresh_meter()
@@ -101,6 +102,7 @@ class GraceboxApp(App[int]):
 
     # --- commands ---------------------------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette (ctrl+p): Textual's commands plus sync, help and the filters."""
         yield from super().get_system_commands(screen)
         yield SystemCommand("Sync now", "Fetch new requests and flush the outbox", self.action_sync)
         yield SystemCommand("Help", "Show every key", self.action_help)
@@ -109,6 +111,7 @@ class GraceboxApp(App[int]):
                                 lambda n=name: self.inbox.set_filter(n))
 
     def action_help(self) -> None:
+        """``?``: show every key with its binding id."""
         self.push_screen(HelpScreen([
             ("Inbox", [*InboxScreen.BINDINGS, *RequestList.BINDINGS]),
             ("Everywhere", [*GraceboxApp.BINDINGS,
@@ -117,6 +120,7 @@ class GraceboxApp(App[int]):
         ]))
 
     def action_sync(self) -> None:
+        """``s``: start a sync in a worker (not in the demo, not while one runs)."""
         if not self.sync_enabled():
             self.inbox.set_status("Sync is off here (demo, or no [imap] in the config).")
             return
@@ -128,9 +132,11 @@ class GraceboxApp(App[int]):
 
     # --- routing from widgets ---------------------------------------------------------------------
     def on_request_list_page_wanted(self, event: RequestList.PageWanted) -> None:
+        """Load the page the list needs in a worker."""
         self._load_page(event.generation, event.query, event.offset)
 
     def on_request_list_highlighted(self, event: RequestList.Highlighted) -> None:
+        """Load the highlighted request's detail in a worker."""
         if event.row is None:
             self.inbox.detail.show(None)
         else:
@@ -152,15 +158,18 @@ class GraceboxApp(App[int]):
 
     # --- routing from workers ---------------------------------------------------------------------
     def on_page_loaded(self, msg: PageLoaded) -> None:
+        """Hand a loaded page to the list and refresh the status line."""
         self.inbox.request_list.apply_page(msg.generation, msg.page)
         self.inbox.set_status()
 
     def on_detail_loaded(self, msg: DetailLoaded) -> None:
+        """Show a loaded detail if its request is still the highlighted one."""
         cur = self.inbox.request_list.current
         if cur is not None and cur.id == msg.message_pk:
             self.inbox.detail.show(msg.detail)
 
     def on_meter_loaded(self, msg: MeterLoaded) -> None:
+        """Show the RF5/RF6 meter in the header."""
         self.inbox.query_one("#topbar", TopBar).set_meter(msg.text)
 
     def _reply_screen(self, message_pk: int | None = None) -> ReplyScreen | None:
@@ -170,32 +179,39 @@ class GraceboxApp(App[int]):
         return None
 
     def on_reply_prepared(self, msg: ReplyPrepared) -> None:
+        """Load the prepared draft into its reply editor."""
         screen = self._reply_screen(msg.message_pk)
         if screen is not None:
             screen.apply_prepared(msg.draft)
 
     def on_reply_rendered(self, msg: ReplyRendered) -> None:
+        """Put a re-rendered template into the open reply editor."""
         screen = self._reply_screen()
         if screen is not None:
             screen.apply_rendered(msg.scenario, msg.body, msg.error)
 
     def on_draft_saved(self, msg: DraftSaved) -> None:
+        """Tell the open reply editor its draft was saved (or not)."""
         screen = self._reply_screen()
         if screen is not None:
             screen.draft_saved(msg.reply_id, msg.error)
 
     def on_store_changed(self, msg: StoreChanged) -> None:
+        """Refresh the list, detail and meter after a change in the store."""
         self.reload(note=msg.note)
 
     def on_work_failed(self, msg: WorkFailed) -> None:
+        """Show a worker's failure as a toast and on the status line."""
         self.notify(f"{msg.what}: {msg.error}", severity="error", markup=False)
         self.inbox.set_status(f"{msg.what} failed: {msg.error}")
 
     def on_sync_progress(self, msg: SyncProgress) -> None:
+        """Show sync progress on the status line."""
         stage = f"{msg.stage} " if msg.stage else ""
         self.inbox.set_status(f"Syncing {stage}{msg.done}/{msg.total}…")
 
     def on_sync_finished(self, msg: SyncFinished) -> None:
+        """Refresh after a sync; show "N new" or the error line."""
         self.syncing = False
         self.last_sync = msg
         if msg.error:
@@ -212,6 +228,7 @@ class GraceboxApp(App[int]):
         self.reload(note=note)
 
     def on_send_finished(self, msg: SendFinished) -> None:
+        """Show the send result (toast + status; a failure shows the server's words) and refresh."""
         self.last_send = msg
         detail = msg.detail or ""
         if msg.state == "sent":

@@ -39,6 +39,7 @@ class ConfirmSend(ModalScreen[bool]):
         self.subject = subject
 
     def compose(self) -> ComposeResult:
+        """Build the widgets."""
         body = Text("Send this reply to ")
         body.append_text(recipients_text(self.recipients))
         body.append("?\nSubject: ")
@@ -50,6 +51,7 @@ class ConfirmSend(ModalScreen[bool]):
                 yield Button("Back (Escape)", id="confirm-back")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Send or go back, by the button pressed."""
         self.dismiss(event.button.id == "confirm-send")
 
     def action_send(self) -> None:
@@ -58,4 +60,5 @@ class ConfirmSend(ModalScreen[bool]):
         self.dismiss(not (isinstance(focused, Button) and focused.id == "confirm-back"))
 
     def action_back(self) -> None:
+        """Escape: back to editing, nothing sent."""
         self.dismiss(False)

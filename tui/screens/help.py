@@ -45,14 +45,17 @@ class HelpScreen(ModalScreen[None]):
         self.sections = sections
 
     def compose(self) -> ComposeResult:
+        """Build the widgets."""
         with Vertical(id="help-box", classes="dialog"):
             yield Static(Text("Gracebox keys (Escape closes)"), id="help-title")
             with VerticalScroll(id="help-scroll"):
                 yield Static(Text(""), id="help-text")
 
     def on_mount(self) -> None:
+        """Set up once mounted."""
         style = self.get_component_rich_style("help--section")
         self.query_one("#help-text", Static).update(help_text(self.sections, style))
 
     def action_close(self) -> None:
+        """Close the help."""
         self.dismiss(None)

@@ -56,9 +56,11 @@ class InboxScreen(Screen[None]):
 
     @property
     def gapp(self) -> GraceboxApp:
+        """The running GraceboxApp."""
         return cast("GraceboxApp", self.app)
 
     def compose(self) -> ComposeResult:
+        """Build the widgets."""
         yield TopBar(self._title, id="topbar")
         with Horizontal(id="main"):
             with Vertical(id="left"):
@@ -77,13 +79,16 @@ class InboxScreen(Screen[None]):
 
     @property
     def request_list(self) -> RequestList:
+        """The virtual request list."""
         return self.query_one(RequestList)
 
     @property
     def detail(self) -> DetailView:
+        """The detail view."""
         return self.query_one(DetailView)
 
     def on_mount(self) -> None:
+        """Set up once mounted."""
         self.query_one("#search", Input).display = False
         self.request_list.focus()
 
@@ -111,11 +116,13 @@ class InboxScreen(Screen[None]):
 
     # --- search -----------------------------------------------------------------------------------
     def action_search(self) -> None:
+        """``/``: show and focus the search box."""
         box = self.query_one("#search", Input)
         box.display = True
         box.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        """Narrow the list as the search text changes (debounced by ``search_debounce`` seconds)."""
         if event.input.id != "search":
             return
         if self._search_timer is not None:
@@ -133,6 +140,7 @@ class InboxScreen(Screen[None]):
             self.set_query(Query(self.query_.filter, text))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the search box: back to the list with the first match highlighted."""
         if event.input.id != "search":
             return
         event.stop()
@@ -147,6 +155,7 @@ class InboxScreen(Screen[None]):
         self.request_list.focus()
 
     def action_back(self) -> None:
+        """Escape: hide and clear the search box (if shown) and focus the list."""
         box = self.query_one("#search", Input)
         if box.display:
             if self._search_timer is not None:
@@ -160,9 +169,11 @@ class InboxScreen(Screen[None]):
 
     # --- list / detail ----------------------------------------------------------------------------
     def on_request_list_selected(self, event: RequestList.Selected) -> None:
+        """Enter on a row: focus the detail to read it."""
         self.detail.focus()
 
     def action_cycle_filter(self) -> None:
+        """``f``: next filter (all, new, flagged, clean, replied)."""
         i = FILTER_CYCLE.index(self.query_.filter) if self.query_.filter in FILTER_CYCLE else -1
         self.set_query(Query(FILTER_CYCLE[(i + 1) % len(FILTER_CYCLE)], self.query_.search))
 
@@ -178,16 +189,19 @@ class InboxScreen(Screen[None]):
         return row.id
 
     def action_reply(self, scenario: str | None = None) -> None:
+        """``r`` / ``1`` / ``2``: open the reply editor with the suggested scenario or the one given."""
         pk = self._current()
         if pk is not None:
             self.gapp.open_reply(pk, scenario)
 
     def action_archive(self) -> None:
+        """``a``: archive the highlighted request (again: move it back)."""
         pk = self._current()
         if pk is not None:
             self.gapp.archive(pk)
 
     def action_note(self) -> None:
+        """``x``: note a negative experience with the sender (RF4), then re-check their requests."""
         row = self.request_list.current
         if row is None:
             self.notify("No request selected.", severity="warning")

@@ -22,6 +22,7 @@ class NoteDialog(ModalScreen[str | None]):
         self.sender = sender
 
     def compose(self) -> ComposeResult:
+        """Build the widgets."""
         head = Text("Note a negative experience with ")
         head.append_text(safe_text(self.sender, single_line=True))
         head.append("\nIt is stored as a contact (RF4 bad history) and their requests are re-checked.")
@@ -30,11 +31,14 @@ class NoteDialog(ModalScreen[str | None]):
             yield Input(placeholder="what happened (Enter saves, Escape cancels)", id="note-input")
 
     def on_mount(self) -> None:
+        """Set up once mounted."""
         self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the search box: back to the list with the first match highlighted."""
         event.stop()
         self.dismiss(event.value.strip())
 
     def action_cancel(self) -> None:
+        """Escape: close without storing anything."""
         self.dismiss(None)

@@ -66,9 +66,11 @@ class ReplyScreen(Screen[None]):
 
     @property
     def gapp(self) -> GraceboxApp:
+        """The running GraceboxApp."""
         return cast("GraceboxApp", self.app)
 
     def compose(self) -> ComposeResult:
+        """Build the widgets."""
         yield Static(Text("Preparing the reply…"), id="reply-title")
         yield Static(Text(""), id="reply-notice")
         editor = TextArea(id="reply-body", soft_wrap=True, show_line_numbers=False)
@@ -78,6 +80,7 @@ class ReplyScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Set up once mounted."""
         self.query_one("#reply-notice", Static).display = False
         if self.app.is_headless:
             self.query_one(TextArea).cursor_blink = False
@@ -149,6 +152,7 @@ class ReplyScreen(Screen[None]):
 
     # --- drafts -----------------------------------------------------------------------------------
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        """Autosave the draft a moment after the last change."""
         if self.draft is not None and not self.closed:
             self._schedule_save()
 
@@ -177,11 +181,13 @@ class ReplyScreen(Screen[None]):
 
     # --- actions ----------------------------------------------------------------------------------
     def action_leave(self) -> None:
+        """Escape: save the draft if it changed and go back to the inbox."""
         self.save_now()
         self.closed = True
         self.app.pop_screen()
 
     def action_switch_scenario(self) -> None:
+        """ctrl+t: re-render with the next scenario (Scenario 1, Scenario 2, accept)."""
         if self.draft is None:
             return
         cur = self.scenario or self.draft.scenario
@@ -189,6 +195,7 @@ class ReplyScreen(Screen[None]):
         self.gapp.rerender(self.message_pk, nxt, list(self.draft.hits))
 
     def action_external_editor(self) -> None:
+        """ctrl+e: edit the text in $VISUAL/$EDITOR (the app is suspended meanwhile)."""
         if self.draft is None:
             return
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
@@ -206,6 +213,7 @@ class ReplyScreen(Screen[None]):
         self._schedule_save()
 
     def action_send(self) -> None:
+        """ctrl+s: confirm and send; a relay/no-reply request copies the text instead."""
         d = self.draft
         if d is None:
             return

@@ -56,6 +56,7 @@ class FlagCard(Widget):
         self.computed = computed
 
     def render(self) -> Text:
+        """The card as Text (title, rules with points, evidence, the article's reasoning)."""
         st = self.get_component_rich_style
         total = sum(h.points for h in self.hits)
         slug = self.hits[0].slug if self.hits else ""
@@ -90,6 +91,7 @@ class DetailView(VerticalScroll, can_focus=True):
         self.detail: Detail | None = None
 
     def compose(self) -> ComposeResult:
+        """Build the widgets."""
         yield Static(Text("Nothing selected."), id="detail-headers")
         yield Vertical(id="detail-cards")
         yield Static(Text(""), id="detail-body")

@@ -16,6 +16,7 @@ class TopBar(Horizontal):
         self._title = title
 
     def compose(self) -> ComposeResult:
+        """Build the widgets."""
         yield Static(Text(self._title), id="topbar-title")
         yield Static(Text(""), id="meter")
 

@@ -196,6 +196,7 @@ class RequestList(ScrollView, can_focus=True):
 
     # --- cursor -----------------------------------------------------------------------------------
     def watch_cursor(self, old: int, new: int) -> None:
+        """Keep the cursor visible, redraw, and announce the highlighted row."""
         self._scroll_cursor_visible()
         self.refresh()
         self._announce()
@@ -216,39 +217,50 @@ class RequestList(ScrollView, can_focus=True):
             self.cursor = max(0, min(index, self.total - 1))
 
     def action_cursor_down(self) -> None:
+        """Next request."""
         self.move_to(self.cursor + 1)
 
     def action_cursor_up(self) -> None:
+        """Previous request."""
         self.move_to(self.cursor - 1)
 
     def action_page_down(self) -> None:
+        """One screen down."""
         self.move_to(self.cursor + max(self.scrollable_content_region.height - 1, 1))
 
     def action_page_up(self) -> None:
+        """One screen up."""
         self.move_to(self.cursor - max(self.scrollable_content_region.height - 1, 1))
 
     def action_first(self) -> None:
+        """First request."""
         self.move_to(0)
 
     def action_last(self) -> None:
+        """Last request (loads only the last page)."""
         self.move_to(self.total - 1)
 
     def action_select(self) -> None:
+        """Enter: post Selected for the highlighted row."""
         row = self.current
         if row is not None:
             self._emit(self.Selected(row))
 
     def on_click(self, event: events.Click) -> None:
+        """Click: highlight the clicked row."""
         self.move_to(round(self.scroll_y) + event.y)
 
     def on_resize(self, event: events.Resize) -> None:
+        """Keep the virtual size and the cursor in view."""
         self.virtual_size = Size(event.size.width, self.total)
         self._scroll_cursor_visible()
 
     def on_focus(self) -> None:
+        """Redraw the cursor in its focused colour."""
         self.refresh()
 
     def on_blur(self) -> None:
+        """Redraw the cursor in its unfocused colour."""
         self.refresh()
 
     # --- rendering ---------------------------------------------------------------------------------
@@ -281,6 +293,7 @@ class RequestList(ScrollView, can_focus=True):
         return line
 
     def render_line(self, y: int) -> Strip:
+        """Render list line ``y`` (Line API): the row from the page cache, or a placeholder while its page loads."""
         width = self.scrollable_content_region.width
         base = self.rich_style
         index = round(self.scroll_y) + y
