@@ -37,6 +37,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 
+from . import notify
 from .types import Address, ParsedMessage
 
 NO_BODY = "(no text body)"
@@ -896,13 +897,10 @@ def _parse_message(raw: bytes, policy: email.policy.Policy) -> tuple[ParsedMessa
 
 def _apply_notification(parsed: ParsedMessage, html: str | None) -> ParsedMessage:
     try:
-        from . import notify
-    except ImportError:  # notify.py lands in parallel (checker engineer); until then, no relay handling
-        return parsed
-    try:
         result = notify.apply_notification(parsed, html)
     except Exception as e:  # noqa: BLE001 - parse never raises
-        return dataclasses.replace(parsed, warnings=(*parsed.warnings, f"notification check failed: {e!r}"[:200]))
+        note = clean_text(f"notification check failed: {e!r}")[:200]
+        return dataclasses.replace(parsed, warnings=(*parsed.warnings, note))
     return result if isinstance(result, ParsedMessage) else parsed
 
 

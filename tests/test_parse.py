@@ -623,3 +623,17 @@ def test_base64_with_stray_characters_decodes_the_readable_part() -> None:
     p = parse(raw)
     assert p.body_text.startswith("Hello Ale")
     assert "base64 body with stray characters: decoded what was readable" in p.warnings
+
+
+def test_notification_relay_is_rewritten_to_the_person() -> None:
+    from tests.mailgen import notification
+
+    p = parse(notification(person="Robin Vale", headline="Head of Sales at Northwind"))
+    assert p.via is not None
+    assert p.via.kind == "notification"
+    assert p.from_ is not None and p.from_.name == "Robin Vale"
+    assert p.auto_submitted is True
+
+
+def test_ordinary_mail_has_no_via() -> None:
+    assert parse(mail("From: Sam <sam@example.org>\nSubject: hi")).via is None
