@@ -274,9 +274,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import prepare_demo
 
     demo = prepare_demo()
-    from tui.app import run_app
+    try:
+        from tui.app import run_app
 
-    code = run_app(demo.settings, demo.store, demo_outbox=demo.outbox_dir)
+        code = run_app(demo.settings, demo.store, demo_outbox=demo.outbox_dir)
+    finally:
+        demo.close()
     print(f"demo replies are written to {demo.outbox_dir}")
     return code
 

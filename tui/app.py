@@ -295,7 +295,7 @@ class GraceboxApp(App[int]):
             d = data.load_detail(self.store, self.settings, message_pk, self.clock())
             if d is None:
                 return
-            body, err = data.render(self.settings, d.message, scenario, hits)
+            body, err = data.render(self.settings, d.message, scenario, hits, today=self.clock().date())
             self.post_message(ReplyRendered(scenario, body, err))
         except Exception as exc:  # noqa: BLE001
             self.post_message(ReplyRendered(scenario, "", _line(exc)))

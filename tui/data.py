@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlmodel import select
@@ -134,17 +134,19 @@ def prepare_reply(store: Store, settings: Settings, message_pk: int, scenario: s
         error = f"recipients: {exc}"
     if draft is not None and draft.scenario == want and draft.body:
         return ReplyDraft(detail.message, hits, want, draft.body, recipients, True, error, no_reply)
-    body, error2 = render(settings, detail.message, want, list(hits))
+    body, error2 = render(settings, detail.message, want, list(hits), today=now.date())
     return ReplyDraft(detail.message, hits, want, body, recipients, False, error or error2, no_reply)
 
 
-def render(settings: Settings, message: Message, scenario: str, hits: list[FlagHit]) -> tuple[str, str | None]:
-    """Render the scenario's template: (body, None), or ("", one-line error) on a TemplateError."""
+def render(settings: Settings, message: Message, scenario: str, hits: list[FlagHit],
+           today: date | None = None) -> tuple[str, str | None]:
+    """Render the scenario's template for ``today`` (the app's clock; None = the real date): (body, None), or
+    ("", one-line error) on a TemplateError."""
     from mailsync import compose
     from mailsync.errors import GraceboxError
 
     try:
-        return compose.render_body(settings, message, scenario, hits), None
+        return compose.render_body(settings, message, scenario, hits, today=today), None
     except GraceboxError as exc:
         return "", str(exc)
 
