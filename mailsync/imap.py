@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import email.header
+import imaplib
 import re
 import socket
 import ssl
@@ -286,7 +287,9 @@ class ImapConnection:
 
     def fetch_messages(self, uids: Sequence[int]) -> list[FetchedMessage]:
         """UID FETCH (BODY.PEEK[] FLAGS INTERNALDATE RFC822.SIZE) for ``uids`` in the selected folder.
-        BODY.PEEK does not set \\Seen. UIDs expunged meanwhile are simply absent. Ordered by UID."""
+        BODY.PEEK does not set \\Seen. UIDs expunged meanwhile are simply absent, and so is a UID answered
+        without a body or with an empty one (Dovecot's answer for a message another session expunged after
+        our SEARCH): the caller decides whether to ask again. Ordered by UID."""
         if not uids:
             return []
         where = self._selected[0] if self._selected else None
@@ -296,7 +299,7 @@ class ImapConnection:
         for uid in sorted(got):
             d = got[uid]
             raw = d.get(b"BODY[]")
-            if raw is None:
+            if not raw:  # None (no body in the answer) or b"" (expunged meanwhile)
                 continue
             raw = bytes(raw)
             out.append(FetchedMessage(int(uid), raw, tuple(_s(f) for f in d.get(b"FLAGS", ())),
@@ -439,6 +442,13 @@ def connect(settings: Settings) -> ImapConnection:
             client.login(user, password)
         except LoginError as exc:
             text = _s(exc)
+            cause = exc.__context__
+            if isinstance(cause, imaplib.IMAP4.abort | OSError | EOFError):
+                # imapclient turns every error during LOGIN into LoginError, a lost connection included (the
+                # abort is its __context__); only the server's NO/BAD answer refuses the credentials.
+                why = _describe(cause) if isinstance(cause, OSError) else (
+                    "timed out" if "timed out" in text else "connection closed")
+                raise ServerUnreachable(f"IMAP {where}: connection lost while logging in ({why})") from None
             if "UNAVAILABLE" in text.upper():
                 raise ServerUnreachable(f"IMAP {where}: login temporarily unavailable; try again later") from None
             raise AuthFailed(

@@ -151,6 +151,10 @@ class _Run:
         self.ckey = ""
         assert settings.imap is not None
         self.requests_name = settings.imap.requests_folder
+        #: True when a message of the requests folder could not be fetched this pass (no body in the answer):
+        #: the folder state is then not recorded, so the next pass does not skip the folder.
+        self.incomplete = False
+
 
     def warn(self, text: str) -> None:
         self.report.warnings.append(" ".join(text.split()))
@@ -315,16 +319,21 @@ class _Run:
         sel = self.conn.select(name)
         with self.store.session() as s:
             row = self._row(s, row_id)
-            if row.uidvalidity is not None and row.uidvalidity != sel.uidvalidity:
+            # UIDNEXT below a stored UID breaks RFC 3501 §2.3.1.1 (UIDs strictly ascending): the UIDs can't be
+            # trusted any more, so the folder is treated as if its UIDVALIDITY had changed.
+            went_back = row.uidvalidity == sel.uidvalidity and sel.uidnext is not None \
+                and 0 < sel.uidnext <= row.highest_uid
+            if row.uidvalidity is not None and (row.uidvalidity != sel.uidvalidity or went_back):
                 s.exec(update(Message).where(col(Message.folder_id) == row_id).values(uid=None))
-                self.warn(f"UIDVALIDITY of {name!r} changed ({row.uidvalidity} -> {sel.uidvalidity}); "
-                          "fetching the folder again, rows re-attached by Message-ID")
+                what = (f"UIDNEXT of {name!r} went back ({sel.uidnext} <= {row.highest_uid})" if went_back
+                        else f"UIDVALIDITY of {name!r} changed ({row.uidvalidity} -> {sel.uidvalidity})")
+                self.warn(f"{what}; fetching the folder again, rows re-attached by Message-ID")
                 row.highest_uid = 0
                 row.highestmodseq = None
                 row.uidnext = None
                 row.messages = None
             row.uidvalidity = sel.uidvalidity
-            old_highest, old_modseq = row.highest_uid, row.highestmodseq
+            old_modseq = row.highestmodseq
             db_uids = {int(u) for u in s.exec(select(Message.uid).where(
                 Message.folder_id == row_id, col(Message.uid).is_not(None))).all() if u is not None}
             detached: dict[str, list[int]] = {}
@@ -336,12 +345,19 @@ class _Run:
         server = self.conn.search_uids("ALL")
         server_set = set(server)
         gone = sorted(u for u in db_uids if u not in server_set)
-        if gone:
+        # Every server UID not stored yet: the UIDs above the stored highest, plus any earlier one a previous
+        # pass could not fetch (answered without a body) or a server renumbered (UIDVALIDITY kept). Built from
+        # SEARCH ALL, so the "UID n+1:*" last-message quirk can't bring back a stored message.
+        new = [u for u in server if u not in db_uids]
+        if gone and new:
+            # maybe the same messages under new UIDs: detach, so the fetch re-attaches them by identity (their
+            # row ids stay); rows not re-attached are deleted at the end of the pass.
+            self._detach_uids(row_id, gone, detached)
+        elif gone:
             self._delete_uids(row_id, gone)
         kept = sorted(db_uids & server_set)
         if kept:
             self._sync_flags(row_id, kept, old_modseq)
-        new = [u for u in server if u > old_highest]  # filters the "n+1:*" last-message quirk by construction
         self._fetch_new(name, row_id, sel.uidvalidity, new, detached)
 
         with self.store.session() as s:
@@ -352,7 +368,26 @@ class _Run:
                 self.report.expunged += len(leftover)
             row = self._row(s, row_id)
             row.uidnext, row.messages, row.highestmodseq = sel.uidnext, sel.messages, sel.highestmodseq
+            if self.incomplete:
+                row.messages = None  # STATUS can't match: the next pass looks at the folder again
             row.last_sync = self.now
+
+    def _detach_uids(self, row_id: int, uids: list[int], detached: dict[str, list[int]]) -> None:
+        """Set uid=None on the rows of ``uids`` and add them to ``detached`` (identity -> row ids, ascending)."""
+        from sqlmodel import col, select, update
+
+        from .models import Message
+
+        with self.store.session() as s:
+            for part in chunks(uids, SQL_CHUNK):
+                for ident, mid in s.exec(select(Message.identity, Message.id).where(
+                        Message.folder_id == row_id, col(Message.uid).in_(part))).all():
+                    if mid is not None:
+                        detached.setdefault(ident, []).append(mid)
+                s.exec(update(Message).where(Message.folder_id == row_id, col(Message.uid).in_(part))
+                       .values(uid=None))
+        for ids in detached.values():
+            ids.sort()
 
     def _delete_ids(self, s: Session, ids: list[int]) -> None:
         """Delete Message rows ``ids`` and their flag hits; replies keep their identity, lose the row link."""
@@ -417,10 +452,32 @@ class _Run:
         done = 0
         for batch in chunks(uids, BATCH_SIZE):
             fetched = self.conn.fetch_messages(batch)
+            if len(fetched) < len(batch):
+                fetched = self._refetch_missing(name, batch, fetched)
             items = [(fm, *self._parse(name, fm)) for fm in fetched]
             self._store_batch(row_id, uidvalidity, items, max(batch), detached)
             done += len(batch)
             self.progress("fetch", done, len(uids))
+
+    def _refetch_missing(self, name: str, batch: list[int], fetched: list[FetchedMessage]) -> list[FetchedMessage]:
+        """Some UIDs of ``batch`` came back without a body. Those expunged meanwhile (Dovecot answers them
+        with an empty body) are dropped; the others are fetched once more, and any still without a body is
+        left for the next pass (a warning; ``incomplete`` set), never stored empty nor skipped for good."""
+        got = {fm.uid for fm in fetched}
+        missing = [u for u in batch if u not in got]
+        self.conn.noop()  # collect the EXPUNGE notices (RFC 3501 §7.4.1) before asking what still exists
+        present = set(self.conn.search_uids(["UID", uid_set(missing)]))
+        still = [u for u in missing if u in present]
+        out = list(fetched)
+        if still:
+            out.extend(self.conn.fetch_messages(still))
+            got = {fm.uid for fm in out}
+            for u in still:
+                if u not in got:
+                    self.incomplete = True
+                    self.warn(f"{name} UID {u}: the server sent no body; it will be fetched again next sync")
+        return sorted(out, key=lambda fm: fm.uid)
+
 
     def _parse(self, folder: str, fm: FetchedMessage) -> tuple[ParsedMessage, bool]:
         """Parse one message; a parser exception yields a placeholder ParsedMessage (raw is kept) + warning."""
