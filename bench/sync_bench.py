@@ -86,8 +86,8 @@ def write_offlineimaprc(d: Path, srv: DovecotServer, user: str, password: str) -
     rc.write_text(
         f"[general]\naccounts = bench\nmetadata = {d}/meta\nui = quiet\n\n"
         f"[Account bench]\nlocalrepository = local\nremoterepository = remote\n\n"
-        f"[Repository local]\ntype = Maildir\nlocalfolders = {d}/maildir\n\n"
-        f"[Repository remote]\ntype = IMAP\nremotehost = {srv.host}\nremoteport = {srv.tls_port}\n"
+        f"[Repository local]\ntype = Maildir\nlocalfolders = {d}/oi-maildir\n\n"
+        f"[Repository remote]\ntype = IMAP\nremotehost = localhost\nremoteport = {srv.tls_port}\n"
         f"remoteuser = {user}\nremotepass = {password}\nssl = yes\nsslcacertfile = {srv.ca_file}\n"
         f"folderfilter = lambda f: f == '{FOLDER}'\nreadonly = True\n"
     )
@@ -108,18 +108,23 @@ def write_config(d: Path, srv: DovecotServer, user: str, password: str) -> Path:
 
 
 def run(cmd: list[str]) -> None:
-    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
     if out.returncode != 0:
-        raise SystemExit(f"{cmd[0]} failed ({out.returncode}): {out.stderr.strip()[-500:]}")
+        why = (out.stderr.strip() or out.stdout.strip())[-500:]
+        raise SystemExit(f"{cmd[0]} failed ({out.returncode}): {why}")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--messages", type=int, default=10_000)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--no-offlineimap", action="store_true", help="skip offlineimap3 (slow) while iterating")
     args = ap.parse_args()
     n, rounds = args.messages, args.rounds
-    gracebox = str(Path(sys.executable).with_name("gracebox"))
+    script = Path(sys.executable).with_name("gracebox")
+    # The console script when installed (README: pip install -e .), else the same entry point through -m.
+    gracebox_cmd = [str(script)] if script.exists() else [sys.executable, "-m", "mailsync.cli"]
     rows: list[tuple[str, float, int]] = []
     with DovecotServer() as srv, tempfile.TemporaryDirectory(prefix="gb-bench-", dir="/var/tmp") as tmp:
         d = Path(tmp)
@@ -142,13 +147,13 @@ def main() -> int:
 
             mb = median_time(lambda: run(["mbsync", "-q", "-c", str(rc), "bench"]), rounds, mb_clean)
             rows.append(("(b) mbsync, Maildir on disk, defaults", mb, n))
-        if shutil.which("offlineimap"):
+        if shutil.which("offlineimap") and not args.no_offlineimap:
             orc = write_offlineimaprc(d, srv, user, password)
 
             def oi_clean() -> None:
-                for p in ("maildir", "meta"):
+                for p in ("oi-maildir", "meta"):
                     shutil.rmtree(d / p, ignore_errors=True)
-                (d / "maildir").mkdir()
+                (d / "oi-maildir").mkdir()
 
             oi = median_time(lambda: run(["offlineimap", "-c", str(orc), "-u", "quiet"]), 1, oi_clean)
             rows.append(("(c) offlineimap3 (1 round)", oi, n))
@@ -158,7 +163,7 @@ def main() -> int:
             for p in d.glob("gracebox.db*"):
                 p.unlink()
 
-        gb_sync = [gracebox, "--config", str(cfg), "sync", "--quiet"]
+        gb_sync = [*gracebox_cmd, "--config", str(cfg), "sync", "--quiet"]
         gb = median_time(lambda: run(gb_sync), rounds, gb_clean)
         rows.append(("(d) gracebox sync from empty (parse, check, store)", gb, n))
         gb_noop = median_time(lambda: run(gb_sync), max(rounds, 5))

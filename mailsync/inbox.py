@@ -7,11 +7,12 @@ the transaction. No network here.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, insert, or_
 from sqlmodel import Session, col, delete, select
 
 from . import checker
@@ -40,19 +41,26 @@ def identity_of(parsed: ParsedMessage, raw: bytes) -> tuple[str, str]:
     return (parsed.message_id or f"sha256:{digest}", digest)
 
 
-def derive_status(m: Message, reply_states: set[str] | None = None) -> str:
-    """Status from IMAP flags, archive and outbox: archived > replied (\\Answered or sent) > draft > read
-    (\\Seen) > new."""
+def status_of(archived: bool, imap_flags: Iterable[str] | None, reply_states: set[str] | None = None) -> str:
+    """Status from the archive mark, the IMAP flags (strings) and the states of the request's replies:
+    archived > replied (\\Answered or a reply sent) > draft > read (\\Seen) > new (DESIGN "list --json")."""
     states = reply_states or set()
-    if m.archived:
+    flags = set(imap_flags or ())
+    if archived:
         return "archived"
-    if "\\Answered" in (m.imap_flags or []) or "sent" in states:
+    if "\\Answered" in flags or "sent" in states:
         return "replied"
     if states & {"draft", "queued", "sending", "failed", "unknown"}:
         return "draft"
-    if "\\Seen" in (m.imap_flags or []):
+    if "\\Seen" in flags:
         return "read"
     return "new"
+
+
+def derive_status(m: Message, reply_states: set[str] | None = None) -> str:
+    """Status from IMAP flags, archive and outbox: archived > replied (\\Answered or sent) > draft > read
+    (\\Seen) > new."""
+    return status_of(m.archived, m.imap_flags, reply_states)
 
 
 def refresh_status(session: Session, m: Message) -> None:
@@ -61,31 +69,42 @@ def refresh_status(session: Session, m: Message) -> None:
     m.status = derive_status(m, states)
 
 
+def message_fields(parsed: ParsedMessage, raw: bytes) -> dict[str, Any]:
+    """The Message columns that come from a parse result and the raw bytes, as a dict keyed by column name:
+    identity, sha256, raw, size (bytes), message_id, date, subject, from_name, from_address (lower-case),
+    reply_to/to_addrs/cc_addrs (lists of {"name", "address"}), via, in_reply_to, references, body_text,
+    auto_submitted, parse_warnings. Strings are cleaned of lone surrogates. Pure (a parse pool may call it)."""
+    ident, digest = identity_of(parsed, raw)
+    return {
+        "identity": ident,
+        "sha256": digest,
+        "raw": raw,
+        "size": len(raw),
+        "message_id": _clean(parsed.message_id),
+        "date": parsed.date,
+        "subject": _clean(parsed.subject) or "",
+        "from_name": _clean(parsed.from_.name) if parsed.from_ else None,
+        "from_address": _clean(parsed.from_.address.lower()) if parsed.from_ and parsed.from_.address else None,
+        "reply_to": _addrs(parsed.reply_to),
+        "to_addrs": _addrs(parsed.to),
+        "cc_addrs": _addrs(parsed.cc),
+        "via": (
+            {"address": _clean(parsed.via.address), "kind": parsed.via.kind, "site": _clean(parsed.via.site)}
+            if parsed.via
+            else None
+        ),
+        "in_reply_to": _clean(parsed.in_reply_to),
+        "references": [_clean(r) or "" for r in parsed.references],
+        "body_text": _clean(parsed.body_text) or "",
+        "auto_submitted": parsed.auto_submitted,
+        "parse_warnings": [_clean(w) or "" for w in parsed.warnings],
+    }
+
+
 def fill_message(m: Message, parsed: ParsedMessage, raw: bytes) -> Message:
     """Copy parsed fields (cleaned of surrogates) and the raw bytes into a Message row; returns it."""
-    ident, digest = identity_of(parsed, raw)
-    m.identity = ident
-    m.sha256 = digest
-    m.raw = raw
-    m.size = len(raw)
-    m.message_id = _clean(parsed.message_id)
-    m.date = parsed.date
-    m.subject = _clean(parsed.subject) or ""
-    m.from_name = _clean(parsed.from_.name) if parsed.from_ else None
-    m.from_address = _clean(parsed.from_.address.lower()) if parsed.from_ and parsed.from_.address else None
-    m.reply_to = _addrs(parsed.reply_to)
-    m.to_addrs = _addrs(parsed.to)
-    m.cc_addrs = _addrs(parsed.cc)
-    m.via = (
-        {"address": _clean(parsed.via.address), "kind": parsed.via.kind, "site": _clean(parsed.via.site)}
-        if parsed.via
-        else None
-    )
-    m.in_reply_to = _clean(parsed.in_reply_to)
-    m.references = [_clean(r) or "" for r in parsed.references]
-    m.body_text = _clean(parsed.body_text) or ""
-    m.auto_submitted = parsed.auto_submitted
-    m.parse_warnings = [_clean(w) or "" for w in parsed.warnings]
+    for name, value in message_fields(parsed, raw).items():
+        setattr(m, name, value)
     return m
 
 
@@ -101,22 +120,114 @@ def apply_check(session: Session, m: Message, hits: list[FlagHit], context_key: 
     ``flag_codes``, ``checker_version`` and ``context_key``. ``m`` must have an id (flush first)."""
     assert m.id is not None
     corr = {c.code: c.action for c in session.exec(select(Correction).where(Correction.identity == m.identity))}
+    kept, fields = _corrected(hits, corr, context_key)
+    session.exec(delete(FlagHitRow).where(col(FlagHitRow.message_pk) == m.id))
+    for h in kept:
+        session.add(FlagHitRow(**_hit_row(m.id, h)))
+    for name, value in fields.items():
+        setattr(m, name, value)
+
+
+def _corrected(hits: Sequence[FlagHit], corr: dict[str, str], context_key: str) -> tuple[list[FlagHit], dict[str, Any]]:
+    """The hits to store after the user's corrections ``corr`` (code -> "dismiss" | "add"), and the Message
+    columns they set: flag_codes, suggested, checker_version, context_key."""
     kept = [h for h in hits if corr.get(h.code) != "dismiss"]
     have = {h.code for h in kept}
     for code, action in sorted(corr.items()):
         if action == "add" and code not in have:
             kept.append(FlagHit(code, FLAG_SLUGS[code], "corrected-by-you", 0.0, ("added by you",)))
-    session.exec(delete(FlagHitRow).where(col(FlagHitRow.message_pk) == m.id))
-    for h in kept:
-        session.add(
-            FlagHitRow(message_pk=m.id, code=h.code, slug=h.slug, rule=h.rule, points=h.points,
-                       evidence=[_clean(e) or "" for e in h.evidence], description=h.description)
-        )
     codes = sorted({h.code for h in kept})
-    m.flag_codes = " ".join(codes)
-    m.suggested = checker.suggest(codes)
-    m.checker_version = checker.CHECKER_VERSION
-    m.context_key = context_key
+    return kept, {"flag_codes": " ".join(codes), "suggested": checker.suggest(codes),
+                  "checker_version": checker.CHECKER_VERSION, "context_key": context_key}
+
+
+def _hit_row(message_pk: int, h: FlagHit) -> dict[str, Any]:
+    return {"message_pk": message_pk, "code": h.code, "slug": h.slug, "rule": h.rule, "points": h.points,
+            "evidence": [_clean(e) or "" for e in h.evidence], "description": h.description}
+
+
+#: Row ids / identities per SQL ``IN (...)`` list in the bulk paths.
+_IN_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    """One brand-new request for ``insert_messages``.
+
+    ``fields``: Message columns by name (``message_fields(parsed, raw)`` plus folder_id, uid, uidvalidity,
+    imap_flags, internaldate, size, ...); columns left out get the model's defaults. ``hits``: the checker's
+    hits (before the user's corrections). ``checked``: False when the checker failed on it (stored with
+    ``checker_version`` 0, so the next re-check tries again).
+    """
+
+    fields: dict[str, Any]
+    hits: Sequence[FlagHit] = ()
+    checked: bool = True
+
+
+def reply_states(session: Session, identities: Iterable[str]) -> dict[str, set[str]]:
+    """The states of the replies to each request identity (one query per 500 identities)."""
+    out: dict[str, set[str]] = {}
+    ids = sorted(set(identities))
+    for i in range(0, len(ids), _IN_CHUNK):
+        q = select(Reply.request_identity, Reply.state).where(col(Reply.request_identity).in_(ids[i:i + _IN_CHUNK]))
+        for ident, state in session.exec(q).all():
+            out.setdefault(ident, set()).add(state)
+    return out
+
+
+def insert_messages(session: Session, items: Sequence[NewMessage], context_key: str = "",
+                    now: datetime | None = None) -> list[int]:
+    """Insert brand-new requests in bulk and return their row ids, in the order of ``items``.
+
+    The rows are the ones ``new_message`` + ``apply_check`` + ``refresh_status`` make one by one (same
+    columns, the user's corrections by identity honoured, status from flags and existing replies), written
+    with one multi-row INSERT ... RETURNING per chunk and one executemany for the flag hits, so a batch of
+    requests costs a few statements instead of several per message. ``created_at`` is ``now`` (aware UTC,
+    default the clock). The caller owns the transaction. Raises what the database raises (IntegrityError,
+    DataError) for rows it refuses; nothing is written then once the caller rolls back.
+    """
+    if not items:
+        return []
+    when = now or datetime.now(UTC)
+    idents = sorted({str(it.fields["identity"]) for it in items})
+    corr: dict[str, dict[str, str]] = {}
+    for i in range(0, len(idents), _IN_CHUNK):
+        q = select(Correction.identity, Correction.code, Correction.action).where(
+            col(Correction.identity).in_(idents[i:i + _IN_CHUNK]))
+        for ident, code, action in session.exec(q).all():
+            corr.setdefault(ident, {})[code] = action
+    states = reply_states(session, idents)
+    defaults = _message_defaults()
+    rows: list[dict[str, Any]] = []
+    kept_hits: list[list[FlagHit]] = []
+    for it in items:
+        row = {**defaults, "created_at": when, **it.fields}
+        ident = str(row["identity"])
+        kept, fields = _corrected(it.hits, corr.get(ident, {}), context_key)
+        row.update(fields)
+        if not it.checked:
+            row["checker_version"] = 0
+        row["status"] = status_of(bool(row["archived"]), row["imap_flags"], states.get(ident))
+        rows.append(row)
+        kept_hits.append(kept)
+    table = Message.__table__  # type: ignore[attr-defined]
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    ids = [int(r[0]) for r in session.execute(stmt, rows)]
+    hit_rows = [_hit_row(pk, h) for pk, kept in zip(ids, kept_hits, strict=True) for h in kept]
+    if hit_rows:
+        session.execute(insert(FlagHitRow.__table__), hit_rows)  # type: ignore[attr-defined]
+    return ids
+
+
+def _message_defaults() -> dict[str, Any]:
+    """Every Message column except ``id`` with the value a new ``Message(...)`` gets when it is not given."""
+    out: dict[str, Any] = {}
+    for name, info in Message.model_fields.items():
+        if name == "id" or info.is_required():
+            continue
+        out[name] = info.get_default(call_default_factory=True)
+    return out
 
 
 # --- context ----------------------------------------------------------------------------------------
