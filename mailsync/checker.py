@@ -22,6 +22,8 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from re import _constants as _C  # type: ignore[attr-defined]
+from re import _parser as _P  # type: ignore[attr-defined]
 
 from . import rules as R
 from .types import FLAG_SLUGS, CheckContext, ContactInfo, FlagHit, ListEntry, ParsedMessage
@@ -140,6 +142,296 @@ RULES.update(
 )
 
 # --------------------------------------------------------------------------------------------------
+# Prefilter: words a match cannot do without (derived from each regex's parse tree at import)
+# --------------------------------------------------------------------------------------------------
+
+_KEY_LEN = 4
+#: Words too common in mail to be a useful prefilter key (quality 1); frequent ones get quality 2.
+_COMMON_KEYS = frozenset(("our", "you", "your", "we", "me", "the", "a", "i", "to", "my", "us", "an", "of", "for",
+                          "and", "in", "on", "it", "is", "be", "can", "i'd", "d", "s", "t", "ll", "re", "ve", "m",
+                          "at", "as", "so", "or", "if", "do", "no", "by", "up", "am", "he", "she", "they", "them",
+                          "this", "that", "with", "from", "will", "are", "was", "what", "how", "any", "all",
+                          "one", "not", "but", "get", "got", "have", "has", "had", "would", "could", "should"))
+_FREQUENT_KEYS = frozenset(("woul", "coul", "shou", "have", "know", "help", "what", "with", "this", "that",
+                            "from", "will", "just", "more", "time", "work", "team", "need", "like", "than",
+                            "some", "when", "them", "they", "been", "were", "also", "into", "only", "over",
+                            "very", "make", "want", "look", "next", "week", "year", "good", "take", "send",
+                            "hear", "love", "glad", "happ", "your", "about", "abou", "thin", "wond", "hope",
+                            "hopi", "real", "much", "many", "mont", "day", "new", "see", "let", "way", "use",
+                            "who", "why", "out", "now", "well", "last", "first", "firs", "back", "give",
+                            "call", "meet", "talk", "chat", "quic", "shor", "few", "bit", "lot", "ask"))
+_ALNUM = re.compile(r"[a-z0-9]+")
+_Factor = tuple[str, bool]  # (literal text, preceded by a word boundary)
+_Key = tuple[str, str]  # (kind, key): "w4" first 4 chars of a word (or a whole shorter word), "w3", "sub"
+
+
+def _key_of(factor: _Factor) -> tuple[int, str] | None:
+    """The best prefilter key for one literal factor: (quality, key). A key is the first _KEY_LEN
+    characters of a piece of letters/digits that starts at a word start, or a symbol such as '$'."""
+    text, bounded = factor
+    best: tuple[int, str] | None = None
+    for m in _ALNUM.finditer(text):
+        if m.start() == 0 and not bounded:
+            continue
+        piece = m.group(0)
+        if piece in _COMMON_KEYS:
+            q = 1
+        elif piece[:_KEY_LEN] in _FREQUENT_KEYS:
+            q = 2
+        else:
+            q = min(len(piece), _KEY_LEN) + 1
+        if best is None or q > best[0]:
+            best = (q, piece[:_KEY_LEN])
+    if best is None:
+        for ch in text:
+            if not ch.isalnum() and not ch.isspace():
+                return (1, ch)
+    return best
+
+
+def _ends_nonword(items: Sequence[tuple[object, object]]) -> bool:
+    """True when every way through ``items`` ends with a literal that is not a letter or digit."""
+    if not items:
+        return False
+    op, av = items[-1]
+    if op is _C.LITERAL:
+        return not chr(av).isalnum()  # type: ignore[arg-type]
+    if op is _C.BRANCH:
+        return all(_ends_nonword(alt) for alt in av[1])  # type: ignore[index]
+    if op is _C.SUBPATTERN:
+        return _ends_nonword(av[-1])  # type: ignore[index]
+    if op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and av[0] >= 1:  # type: ignore[index]
+        return _ends_nonword(av[2])  # type: ignore[index]
+    return False
+
+
+def _factors(items: Sequence[tuple[object, object]], bounded: bool) -> list[_Factor] | None:
+    """A set of literal factors of which every match contains at least one, or None if unknown."""
+    candidates: list[list[_Factor]] = []
+    run: list[str] = []
+    run_bounded = bounded
+    pending = bounded
+
+    def flush() -> None:
+        nonlocal run, run_bounded
+        if run:
+            candidates.append([("".join(run), run_bounded)])
+        run = []
+
+    for op, av in items:
+        if op is _C.LITERAL:
+            if not run:
+                run_bounded = pending
+            run.append(chr(av))  # type: ignore[arg-type]
+            pending = not chr(av).isalnum()  # type: ignore[arg-type]
+            continue
+        flush()
+        if op is _C.AT:
+            pending = av in (_C.AT_BOUNDARY, _C.AT_BEGINNING, _C.AT_BEGINNING_STRING)
+            continue
+        if op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and av[0] == 0:  # type: ignore[index]
+            # optional: a word start survives it only if the group also ends at one
+            pending = pending and _ends_nonword(av[2])  # type: ignore[index]
+            continue
+        if op is _C.BRANCH:
+            alts: list[_Factor] = []
+            for alt in av[1]:  # type: ignore[index]
+                sub = _factors(alt, pending)
+                if sub is None:
+                    alts = []
+                    break
+                alts.extend(sub)
+            if alts:
+                candidates.append(alts)
+        elif op is _C.SUBPATTERN:
+            sub = _factors(av[-1], pending)  # type: ignore[index]
+            if sub is not None:
+                candidates.append(sub)
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and av[0] >= 1:  # type: ignore[index]
+            sub = _factors(av[2], pending)  # type: ignore[index]
+            if sub is not None:
+                candidates.append(sub)
+        if op is _C.BRANCH:
+            pending = all(_ends_nonword(alt) for alt in av[1])  # type: ignore[index]
+        elif op is _C.SUBPATTERN:
+            pending = _ends_nonword(av[-1])  # type: ignore[index]
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
+            pending = _ends_nonword(av[2])  # type: ignore[index]
+        else:
+            pending = False
+    flush()
+    best: tuple[int, list[_Factor]] | None = None
+    for cand in candidates:
+        keys = [_key_of(f) for f in cand]
+        if any(k is None for k in keys):
+            continue
+        q = min(k[0] for k in keys if k is not None)
+        if best is None or q > best[0]:
+            best = (q, cand)
+    return best[1] if best else None
+
+
+def _gate_keys(pattern: str) -> frozenset[str] | None:
+    """Keys (word prefixes or symbols) at least one of which every match of ``pattern`` contains at a
+    word start; None when the pattern has no such literal (then the regex always runs)."""
+    try:
+        tree = _P.parse(pattern)
+    except Exception:  # noqa: BLE001 - analysis is an optimisation only
+        return None
+    facs = _factors(list(tree), True)
+    if not facs:
+        return None
+    keys = {_key_of(f) for f in facs}
+    if any(k is None for k in keys):
+        return None
+    return frozenset(k[1] for k in keys if k is not None)
+
+
+def _starts_nonword(items: Sequence[tuple[object, object]]) -> bool:
+    """True when every way through ``items`` begins with a non-alphanumeric literal, a word boundary or
+    the end of the pattern (so a word just before it ends there)."""
+    if not items:
+        return True
+    op, av = items[0]
+    rest = list(items[1:])
+    if op is _C.LITERAL:
+        return not chr(av).isalnum()  # type: ignore[arg-type]
+    if op is _C.AT:
+        return av is _C.AT_BOUNDARY
+    if op is _C.IN:
+        return all(o is _C.LITERAL and not chr(v).isalnum() for o, v in av)  # type: ignore[union-attr]
+    if op is _C.BRANCH:
+        return all(_starts_nonword(list(alt) + rest) for alt in av[1])  # type: ignore[index]
+    if op is _C.SUBPATTERN:
+        return _starts_nonword(list(av[-1]) + rest)  # type: ignore[index]
+    if op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
+        body = list(av[2])  # type: ignore[index]
+        if av[0] == 0:  # type: ignore[index]
+            return _starts_nonword(body) and _starts_nonword(rest)
+        return _starts_nonword(body)
+    return False
+
+
+def _start_keys(items: Sequence[tuple[object, object]], bounded: bool = False) -> list[_Key] | None:
+    """Keys of the first word of every match, when each match must begin at a word start with a known
+    word: ("w4", first four characters, or a whole shorter word) or ("w3", a three-letter start). None
+    when the pattern does not start that way (it is then scanned, gated by ``_gate_keys``)."""
+    i = 0
+    while i < len(items) and items[i][0] is _C.AT:
+        if items[i][1] not in (_C.AT_BOUNDARY, _C.AT_BEGINNING, _C.AT_BEGINNING_STRING):
+            return None
+        bounded = True
+        i += 1
+    if i >= len(items) or not bounded:
+        return None
+    op, av = items[i]
+    if op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and av[0] == 0 and av[1] == 1:  # type: ignore[index]
+        # a leading optional part: the match starts with it or with what follows
+        rest = list(items[i + 1:])
+        with_it = _start_keys(list(av[2]) + rest, True)  # type: ignore[index]
+        without = _start_keys(rest, True)
+        if with_it is None or without is None:
+            return None
+        return with_it + without
+    if op is _C.LITERAL:
+        j = i
+        run = []
+        while j < len(items) and items[j][0] is _C.LITERAL:
+            run.append(chr(items[j][1]))  # type: ignore[arg-type]
+            j += 1
+        text = "".join(run)
+        m = _ALNUM.match(text)
+        if not m:
+            return None
+        piece = m.group(0)
+        complete = m.end() < len(text) or _starts_nonword(items[j:])
+        if len(piece) >= _KEY_LEN:
+            return [("w4", piece[:_KEY_LEN])]
+        if complete:
+            return [("w4", piece)]
+        if len(piece) == 3:
+            return [("w3", piece)]
+        return None
+    if op is _C.BRANCH:
+        out: list[_Key] = []
+        for alt in av[1]:  # type: ignore[index]
+            sub = _start_keys(list(alt) + list(items[i + 1:]), True)
+            if sub is None:
+                return None
+            out.extend(sub)
+        return out
+    if op is _C.SUBPATTERN:
+        return _start_keys(list(av[-1]) + list(items[i + 1:]), True)  # type: ignore[index]
+    return None
+
+
+def _kind(key: str) -> _Key:
+    if len(key) >= _KEY_LEN and key.isalnum():
+        return ("w4", key[:_KEY_LEN])
+    if len(key) == 3 and key.isalnum():
+        return ("w3", key)
+    return ("sub", key)
+
+
+class _Rx:
+    """A rule's alternatives, each compiled on its own.
+
+    An alternative whose matches start at a known word ("anchored") is tried with ``match`` only where
+    that word starts in the text; the others are scanned when one of their required words occurs
+    (``_gate_keys``), or always. ``register=False`` (per-config phrase lists) scans every alternative.
+    """
+
+    __slots__ = ("alts", "starts", "gates", "g4", "g3", "gsub", "always", "whole")
+
+    def __init__(self, patterns: Iterable[str], register: bool = True) -> None:
+        pats = list(patterns)
+        self.alts = [re.compile(p) for p in pats]
+        self.whole = re.compile("|".join(f"(?:{p})" for p in pats))
+        #: per alternative: its start keys (try ``match`` only where they begin) or None (scan)
+        self.starts: list[tuple[_Key, ...] | None] = []
+        #: per alternative: (w4 keys, w3 keys, substring keys) of which one must occur, or None (always run)
+        self.gates: list[tuple[frozenset[str], frozenset[str], tuple[str, ...]] | None] = []
+        for p in pats:
+            try:
+                tree = list(_P.parse(p)) if register else None
+            except Exception:  # noqa: BLE001 - analysis is an optimisation only
+                tree = None
+            if tree is None:
+                self.starts.append(None)
+                self.gates.append(None)
+                continue
+            start = _start_keys(tree)
+            self.starts.append(tuple(dict.fromkeys(start)) if start is not None else None)
+            fkeys = _gate_keys(p)
+            gate = [_kind(k) for k in fkeys] if fkeys is not None else None
+            if gate is None or (start is not None and _quality(start) > _quality(gate)):
+                gate = start
+            if gate is None:
+                self.gates.append(None)
+                continue
+            self.gates.append((frozenset(k for kind, k in gate if kind == "w4"),
+                               frozenset(k for kind, k in gate if kind == "w3"),
+                               tuple(k for kind, k in gate if kind == "sub")))
+        self.always = any(g is None for g in self.gates)
+        self.g4 = frozenset().union(*(g[0] for g in self.gates if g))
+        self.g3 = frozenset().union(*(g[1] for g in self.gates if g))
+        self.gsub = tuple(dict.fromkeys(k for g in self.gates if g for k in g[2]))
+
+
+def _quality(keys: Sequence[_Key]) -> int:
+    """How selective a key set is: the worst key's quality (see ``_key_of``)."""
+    q = 99
+    for kind, k in keys:
+        if kind == "sub" or k in _COMMON_KEYS:
+            q = min(q, 1)
+        elif k in _FREQUENT_KEYS:
+            q = min(q, 2)
+        else:
+            q = min(q, len(k) + 1)
+    return q
+
+
+# --------------------------------------------------------------------------------------------------
 # Compiled patterns (once, at import)
 # --------------------------------------------------------------------------------------------------
 
@@ -148,68 +440,65 @@ def _rx(patterns: Iterable[str], flags: int = 0) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
 
 
-_REQUEST = _rx(R.REQUEST_MARKERS + (
+_REQUEST = _Rx(R.REQUEST_MARKERS + (
     r"\bwould (?:mean a lot|be (?:great|wonderful|amazing|brilliant|hugely helpful|so helpful|very helpful|"
     r"invaluable|much appreciated|a huge help))\b",
     r"\bwould help (?:me|us)\b",
 ))
-_THANKS = _rx(R.RF3_THANKS)
-_SALES_MEETING = _rx(R.RF3_SALES_MEETING)
-_PAID_TO_USER = re.compile(
-    r"\b(?:waived?|we (?:cover|pay|will pay|'ll pay)|honorarium|no (?:cost|fee|charge) (?:to|for) you|free of "
-    r"charge for you|at our expense|you(?:'ll| will) be paid|our budget|the budget|budget is|we (?:can|could|"
-    r"would|will) (?:offer|pay)|your (?:fee|fees|rate|rates|usual rate|day rate)|salary|compensation|base pay|pay "
-    r"range|stipend|travel and accommodation|expenses (?:are )?(?:covered|paid))\b"
-)
+_THANKS = _Rx(R.RF3_THANKS)
+_SALES_MEETING = _Rx(R.RF3_SALES_MEETING)
+_PAID_TO_USER = _Rx(R.RF1_PAID_TO_USER)
+
+_G = _Rx
 
 _RF1 = {
-    "pitch-offering": _rx(R.RF1_OFFERING),
-    "pitch-pricing": _rx(R.RF1_PRICING),
-    "pitch-call-to-action": _rx(R.RF1_CTA),
-    "pay-to-play": _rx(R.RF1_PAY_TO_PLAY),
-    "investment-pitch": _rx(R.RF1_INVESTMENT),
-    "pitch-flattery": _rx(R.RF1_FLATTERY),
-    "pitch-urgency": _rx(R.RF1_URGENCY),
-    "pitch-results-claim": _rx(R.RF1_RESULTS),
-    "unverified-follow-up": _rx(R.RF1_FOLLOW_UP),
-    "disguised-pitch": _rx(R.RF1_DISGUISED),
+    "pitch-offering": _G(R.RF1_OFFERING),
+    "pitch-pricing": _G(R.RF1_PRICING),
+    "pitch-call-to-action": _G(R.RF1_CTA),
+    "pay-to-play": _G(R.RF1_PAY_TO_PLAY),
+    "investment-pitch": _G(R.RF1_INVESTMENT),
+    "pitch-flattery": _G(R.RF1_FLATTERY),
+    "pitch-urgency": _G(R.RF1_URGENCY),
+    "pitch-results-claim": _G(R.RF1_RESULTS),
+    "unverified-follow-up": _G(R.RF1_FOLLOW_UP),
+    "disguised-pitch": _G(R.RF1_DISGUISED),
 }
 _SELF_PROMO = _rx(R.RF1_SELF_PROMO)
 
 #: RF2 rule id -> (pattern, needs a request sentence)
-_RF2: dict[str, tuple[re.Pattern[str], bool]] = {
-    "confidential-ask": (_rx(R.RF2_CONFIDENTIAL_ASK), True),
-    "secrecy": (_rx(R.RF2_SECRECY), False),
-    "client-material": (_rx(R.RF2_CLIENT_MATERIAL), True),
-    "hiring-bypass": (_rx(R.RF2_BYPASS), True),
-    "fake-endorsement": (_rx(R.RF2_FAKE_ENDORSEMENT), False),
-    "rating-ask": (_rx(R.RF2_RATING_ASK), True),
-    "scripted-endorsement": (_rx(R.RF2_SCRIPTED), False),
-    "false-attestation": (_rx(R.RF2_ATTESTATION), True),
-    "lend-name": (_rx(R.RF2_LEND_NAME), True),
-    "no-real-role": (_rx(R.RF2_NO_DELIVERY), False),
-    "padded-invoice": (_rx(R.RF2_PADDED_INVOICE), False),
-    "kickback": (_rx(R.RF2_KICKBACK), False),
-    "personal-data-ask": (_rx(R.RF2_PERSONAL_DATA_ASK[:3]), True),
-    "personal-data": (_rx(R.RF2_PERSONAL_DATA_ASK[3:]), False),
-    "guaranteed-return": (_rx(R.RF2_GUARANTEED_RETURN), False),
-    "credential-no-assessment": (_rx(R.RF2_CREDENTIAL), False),
+_RF2: dict[str, tuple[_Rx, bool]] = {
+    "confidential-ask": (_G(R.RF2_CONFIDENTIAL_ASK), True),
+    "secrecy": (_G(R.RF2_SECRECY), False),
+    "client-material": (_G(R.RF2_CLIENT_MATERIAL), True),
+    "hiring-bypass": (_G(R.RF2_BYPASS), True),
+    "fake-endorsement": (_G(R.RF2_FAKE_ENDORSEMENT), False),
+    "rating-ask": (_G(R.RF2_RATING_ASK), True),
+    "scripted-endorsement": (_G(R.RF2_SCRIPTED), False),
+    "false-attestation": (_G(R.RF2_ATTESTATION), True),
+    "lend-name": (_G(R.RF2_LEND_NAME), True),
+    "no-real-role": (_G(R.RF2_NO_DELIVERY), False),
+    "padded-invoice": (_G(R.RF2_PADDED_INVOICE), False),
+    "kickback": (_G(R.RF2_KICKBACK), False),
+    "personal-data-ask": (_G(R.RF2_PERSONAL_DATA_ASK[:3]), True),
+    "personal-data": (_G(R.RF2_PERSONAL_DATA_ASK[3:]), False),
+    "guaranteed-return": (_G(R.RF2_GUARANTEED_RETURN), False),
+    "credential-no-assessment": (_G(R.RF2_CREDENTIAL), False),
 }
 _CREDENTIAL_WORD = re.compile(r"certif|accredit|credential|diploma|degree|licen[cs]|qualification|\btitle\b|badge")
 
 #: RF3 favour categories: name shown in evidence -> pattern
-_RF3_FAVOURS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("a referral or introduction", _rx(R.RF3_REFERRAL)),
-    ("an endorsement", _rx(R.RF3_ENDORSE)),
-    ("a review of their work", _rx(R.RF3_REVIEW)),
-    ("job leads", _rx(R.RF3_JOBS)),
-    ("mentoring", _rx(R.RF3_MENTOR)),
-    ("material to be shared", _rx(R.RF3_SHARE)),
-    ("advice", _rx(R.RF3_ADVICE)),
+_RF3_FAVOURS: tuple[tuple[str, _Rx], ...] = (
+    ("a referral or introduction", _G(R.RF3_REFERRAL)),
+    ("an endorsement", _G(R.RF3_ENDORSE)),
+    ("a review of their work", _G(R.RF3_REVIEW)),
+    ("job leads", _G(R.RF3_JOBS)),
+    ("mentoring", _G(R.RF3_MENTOR)),
+    ("material to be shared", _G(R.RF3_SHARE)),
+    ("advice", _G(R.RF3_ADVICE)),
 )
-_RF3_QUESTION = _rx(R.RF3_QUESTION)
-_RF3_CALL = _rx(R.RF3_CALL)
-_RF7_ASK = _rx(R.RF7_ASK)
+_RF3_QUESTION = _G(R.RF3_QUESTION)
+_RF3_CALL = _G(R.RF3_CALL)
+_RF7_ASK = _G(R.RF7_ASK)
 
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,6}\b")
 _WORD = re.compile(r"[a-z0-9][a-z0-9'/+-]*[a-z0-9+]|[a-z0-9]")
@@ -287,7 +576,75 @@ class _Doc:
     low: str
     starts: list[int]
     para: list[int]
-    req: list[bool | None] = field(default_factory=list)
+    _p4: set[str] | None = None
+    _p3: set[str] = field(default_factory=set)
+    _pc: dict[str, list[int]] = field(default_factory=dict)
+    _sets: dict[int, frozenset[int]] = field(default_factory=dict)
+
+    def _index(self) -> set[str]:
+        """The first four and first three characters of every word (for the rules' gate keys)."""
+        words = set(_ALNUM.findall(self.low))
+        self._p4 = {w[:4] for w in words}
+        self._p3 = {w[:3] for w in words if len(w) >= 3}
+        return self._p4
+
+    def _word_starts(self, k: str) -> list[int]:
+        """Offsets where a word starting with ``k`` begins (cached per document)."""
+        v = self._pc.get(k)
+        if v is None:
+            low = self.low
+            v = []
+            p = low.find(k)
+            while p != -1:
+                if p == 0 or not low[p - 1].isalnum():
+                    v.append(p)
+                p = low.find(k, p + 1)
+            self._pc[k] = v
+        return v
+
+    def matches(self, rx: _Rx) -> list[tuple[int, int]]:
+        """All (start, end) matches of ``rx`` in the flat lower-case text, in text order."""
+        p4 = self._p4 if self._p4 is not None else self._index()
+        p3 = self._p3
+        low = self.low
+        if (not rx.always and rx.g4.isdisjoint(p4) and rx.g3.isdisjoint(p3)
+                and not any(k in low for k in rx.gsub)):
+            return []
+        out: list[tuple[int, int]] = []
+        starts_of = self._word_starts
+        for i, gate in enumerate(rx.gates):
+            if gate is not None and gate[0].isdisjoint(p4) and gate[1].isdisjoint(p3) and not any(
+                    k in low for k in gate[2]):
+                continue
+            starts = rx.starts[i]
+            alt = rx.alts[i]
+            if starts is None:
+                out.extend((m.start(), m.end()) for m in alt.finditer(low))
+                continue
+            present = [k for kind, k in starts if (k in p4 if kind == "w4" else k in p3)]
+            if len(present) == 1:
+                ps: Iterable[int] = starts_of(present[0])
+            elif present:
+                ps = sorted({p for k in present for p in starts_of(k)})
+            else:
+                continue
+            match = alt.match
+            for p in ps:
+                m = match(low, p)
+                if m:
+                    out.append((p, m.end()))
+        if len(out) > 1:
+            out.sort()
+        return out
+
+    def sentence_set(self, rx: _Rx) -> frozenset[int]:
+        """Indices of the sentences where ``rx`` matches (computed once per document)."""
+        key = id(rx)
+        v = self._sets.get(key)
+        if v is None:
+            v = frozenset(self.index(a) for a, _b in self.matches(rx))
+            self._sets[key] = v
+        return v
 
     def index(self, pos: int) -> int:
         return bisect_right(self.starts, pos) - 1
@@ -297,11 +654,8 @@ class _Doc:
         return self.low[self.starts[i]:end]
 
     def is_request(self, i: int) -> bool:
-        v = self.req[i]
-        if v is None:
-            v = bool(_REQUEST.search(self.lower_sent(i)))
-            self.req[i] = v
-        return v
+        """True when sentence ``i`` asks something (a question, "could you", "I'd love", ...)."""
+        return i in self.sentence_set(_REQUEST)
 
 
 def _sentences(subject: str, body: str) -> _Doc:
@@ -338,7 +692,7 @@ def _sentences(subject: str, body: str) -> _Doc:
         starts.append(pos)
         parts.append(low)
         pos += len(low) + 1
-    return _Doc(sents, "\n".join(parts), starts, para, [None] * len(sents))
+    return _Doc(sents, "\n".join(parts), starts, para)
 
 
 def _quote(doc: _Doc, i: int, start: int = -1, end: int = -1, limit: int = 160) -> str:
@@ -357,22 +711,25 @@ def _quote(doc: _Doc, i: int, start: int = -1, end: int = -1, limit: int = 160) 
     return '"' + q.replace('"', "'") + '"'
 
 
-def _find(doc: _Doc, rx: re.Pattern[str], *, request: bool = False, skip: re.Pattern[str] | None = None,
-          first_para: bool = True, limit: int = 1) -> list[tuple[int, int, int]]:
-    """Return up to ``limit`` matches as (sentence index, start, end) in flat offsets, one per sentence.
-    ``request``: only sentences that ask something; ``skip``: sentences matching it are ignored."""
+def _find(doc: _Doc, grx: _Rx, *, request: bool = False, skip: _Rx | None = None,
+          limit: int = 1) -> list[tuple[int, int, int]]:
+    """Return up to ``limit`` matches as (sentence index, start, end) in flat offsets, one per sentence,
+    in text order. ``request``: only sentences that ask something; ``skip``: sentences where that rule
+    matches are ignored."""
+    cands = doc.matches(grx)
     out: list[tuple[int, int, int]] = []
+    if not cands:
+        return out
     seen: set[int] = set()
-    for m in rx.finditer(doc.low):
-        i = doc.index(m.start())
-        if i in seen:
+    skipped = doc.sentence_set(skip) if skip is not None else frozenset()
+    for a, b in cands:
+        i = doc.index(a)
+        if i in seen or i in skipped:
             continue
         if request and not doc.is_request(i):
             continue
-        if skip is not None and skip.search(doc.lower_sent(i)):
-            continue
         seen.add(i)
-        out.append((i, m.start(), m.end()))
+        out.append((i, a, b))
         if len(out) >= limit:
             break
     return out
@@ -544,13 +901,13 @@ def _expertise(phrases: tuple[str, ...]) -> _Expertise:
 
 
 @lru_cache(maxsize=64)
-def _phrase_rx(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+def _phrase_rx(phrases: tuple[str, ...]) -> _Rx | None:
     """Compile user phrases (``[checker] phrases``) once per distinct list: literal, case-insensitive,
     whole words."""
     ps = [p.strip().lower().translate(_TRANS) for p in phrases if p and p.strip()]
     if not ps:
         return None
-    return re.compile("|".join(rf"(?<!\w){re.escape(p)}(?!\w)" for p in sorted(ps, key=len, reverse=True)))
+    return _Rx((rf"(?<!\w){re.escape(p)}(?!\w)" for p in sorted(ps, key=len, reverse=True)), register=False)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -683,59 +1040,106 @@ def _rf4(message: ParsedMessage, ctx: CheckContext) -> list[_Hit]:
     return hits
 
 
-def _rf7(doc: _Doc, ctx: CheckContext, extra: re.Pattern[str] | None) -> list[_Hit]:
+_STEM_MEMO: dict[str, str] = {}
+_EXTRA_DOMAIN = "your [checker] RF7 topics"
+
+
+def _stem_all(toks: list[str]) -> list[str]:
+    memo = _STEM_MEMO
+    out = []
+    for t in toks:
+        s = memo.get(t)
+        if s is None:
+            s = stem(t)
+            if len(memo) < 50_000:
+                memo[t] = s
+        out.append(s)
+    return out
+
+
+def _sentence_topic(doc: _Doc, j: int, exp: _Expertise, extra: _Rx | None
+                    ) -> tuple[dict[str, float], dict[str, float], list[str]]:
+    """Topic terms of sentence ``j``: (outside terms -> weight, inside terms -> weight, outside domains).
+    Outside: domain-lexicon terms in domains the expertise does not touch, unknown acronyms (0.75) and
+    ``[checker] RF7`` phrases (3.0); inside: words sharing a stem with the expertise."""
+    outside: dict[str, float] = {}
+    inside: dict[str, float] = {}
+    domains: list[str] = []
+    sent = doc.lower_sent(j)
+    toks = _WORD.findall(sent)
+    sts = _stem_all(toks)
+    used: set[int] = set()
+    for domain, term, s0, s1 in _lexicon_hits(toks, sts):
+        used.update(range(s0, s1))
+        if domain in exp.domains or any(sts[k] in exp.stems for k in range(s0, s1)):
+            inside[term] = 1.0
+        else:
+            outside[term] = 1.0
+            if domain not in domains:
+                domains.append(domain)
+    for k, s in enumerate(sts):
+        if s in exp.stems and k not in used and s not in _STOP_STEMS and toks[k] not in R.TOPIC_STOPWORDS:
+            inside[toks[k]] = 1.0
+    for acr in _ACRONYM.findall(doc.sents[j]):
+        low = acr.lower()
+        if acr in R.COMMON_ACRONYMS or low in outside or low in inside or sum(c.isalpha() for c in acr) < 2:
+            continue
+        if stem(low) in exp.stems:
+            inside[low] = 1.0
+        else:
+            outside[acr] = 0.75
+    if extra is not None:
+        for m in extra.whole.finditer(sent):
+            outside[m.group(0)] = 3.0
+            if _EXTRA_DOMAIN not in domains:
+                domains.append(_EXTRA_DOMAIN)
+    return outside, inside, domains
+
+
+def _rf7(doc: _Doc, ctx: CheckContext, extra: _Rx | None) -> list[_Hit]:
+    """RF7: a question or advice request whose topic (its paragraph, and half the previous one) is mostly
+    domain terms outside every expertise domain."""
     if not ctx.expertise:
         return []
-    exp = _expertise(tuple(ctx.expertise))
     asks = [x for x in _find(doc, _RF7_ASK, limit=4, skip=_THANKS)
-            if doc.is_request(x[0]) and doc.para[x[0]] >= 0]
+            if doc.para[x[0]] >= 0 and doc.is_request(x[0])]
+    if not asks:
+        return []
+    exp = _expertise(tuple(ctx.expertise))
+    topics: dict[int, tuple[dict[str, float], dict[str, float], list[str]]] = {}
     best: tuple[float, int, int, int, list[str], list[str]] | None = None
+    done: set[int] = set()
     for i, a, b in asks:
         p = doc.para[i]
-        weights: list[tuple[int, float]] = [(j, 1.0) for j in range(len(doc.sents)) if doc.para[j] == p]
-        weights += [(j, 0.5) for j in range(len(doc.sents)) if doc.para[j] == p - 1 and p - 1 >= 0]
+        if p in done:
+            continue
+        done.add(p)
         outside: dict[str, float] = {}
         inside: dict[str, float] = {}
         domains: list[str] = []
-        for j, w in weights:
-            toks = _WORD.findall(doc.lower_sent(j))
-            sts = [stem(t) for t in toks]
-            used: set[int] = set()
-            for domain, term, s0, s1 in _lexicon_hits(toks, sts):
-                used.update(range(s0, s1))
-                if domain in exp.domains or any(sts[k] in exp.stems for k in range(s0, s1)):
-                    inside[term] = max(inside.get(term, 0.0), w)
-                else:
-                    outside[term] = max(outside.get(term, 0.0), w)
-                    if domain not in domains:
-                        domains.append(domain)
-            for k, (t, s) in enumerate(zip(toks, sts, strict=True)):
-                if k in used or s in _STOP_STEMS or t in R.TOPIC_STOPWORDS:
-                    continue
-                if s in exp.stems:
-                    inside[t] = max(inside.get(t, 0.0), w)
-            for acr in _ACRONYM.findall(doc.sents[j]):
-                low = acr.lower()
-                if acr in R.COMMON_ACRONYMS or low in outside or low in inside or sum(c.isalpha() for c in acr) < 2:
-                    continue
-                if stem(low) in exp.stems:
-                    inside[low] = max(inside.get(low, 0.0), w)
-                else:
-                    outside[acr] = max(outside.get(acr, 0.0), 0.75 * w)
-            if extra is not None:
-                for m in extra.finditer(doc.lower_sent(j)):
-                    outside[m.group(0)] = max(outside.get(m.group(0), 0.0), w + 2.0)
-                    if "your [checker] RF7 topics" not in domains:
-                        domains.append("your [checker] RF7 topics")
+        for j, para in enumerate(doc.para):
+            if para != p and para != p - 1:
+                continue
+            w = 1.0 if para == p else 0.5
+            t = topics.get(j)
+            if t is None:
+                t = topics[j] = _sentence_topic(doc, j, exp, extra)
+            for term, v in t[0].items():
+                if v * w > outside.get(term, 0.0):
+                    outside[term] = v * w
+            for term, v in t[1].items():
+                if v * w > inside.get(term, 0.0):
+                    inside[term] = v * w
+            domains.extend(d for d in t[2] if d not in domains)
         out_score, in_score = sum(outside.values()), sum(inside.values())
         if out_score >= 1.5 and out_score > in_score and (best is None or out_score - in_score > best[0]):
-            terms = sorted(outside, key=lambda t: -outside[t])[:4]
+            terms = sorted(outside, key=lambda x: -outside[x])[:4]
             best = (out_score - in_score, i, a, b, terms, domains)
     if best is None:
         return []
     _, i, a, b, terms, domains = best
     shown = ", ".join(exp.phrases[:3]) + (", ..." if len(exp.phrases) > 3 else "")
-    rule = "out-of-depth-phrase" if domains == ["your [checker] RF7 topics"] else "off-expertise-question"
+    rule = "out-of-depth-phrase" if domains == [_EXTRA_DOMAIN] else "off-expertise-question"
     return [(rule, (f"asks: {_quote(doc, i, a, b)}",
                     f'topic "{", ".join(terms)}" ({"; ".join(domains[:2])}) is outside your expertise ({shown})'))]
 

@@ -133,11 +133,13 @@ RF1_SELF_PROMO = (
 RF1_PRICING = (
     r"\b(?:pricing|price list|price sheet|rate card|our rates|our fees?|partner rate|special rate|introductory "
     r"rate|founding rate|early-bird rate|discounted|discount|promo code|coupon|per seat|per user|per licen[cs]e)\b",
-    r"\b\d+ ?% (?:off|discount)\b",
+    r"% (?:off|discount)\b",
     r"\b(?:packages?|plans?|prices?|pricing|subscriptions?|memberships?|fees?|rates?|retainers?) "
     r"(?:start|starts|starting|begin|begins|from|range) (?:at|from)?",
-    r"(?:€|\$|£|\beur|\busd|\bgbp|\bchf|\baud|\bcad)\s?\d[\d,.]*k?\s*(?:a|per|/)\s?(?:month|mo|year|yr|seat|user|"
-    r"head|session|week|person|attendee|participant|licen[cs]e)\b",
+    r"[€$£]\s?\d[\d,.]*k?\s*(?:a|per|/)\s?(?:month|mo|year|yr|seat|user|head|session|week|person|attendee|"
+    r"participant|licen[cs]e)\b",
+    r"\b(?:eur|usd|gbp|chf|aud|cad) ?\d[\d,.]*k?\s*(?:a|per|/)\s?(?:month|mo|year|yr|seat|user|head|session|week|"
+    r"person|attendee|participant|licen[cs]e)\b",
     r"\b(?:placement|set-?up|onboarding|listing|booking|success|agency|management|subscription|membership|"
     r"license|licence|platform|service|joining|enrolment|enrollment|registration) fees?\b",
     r"\bfee is (?:just|only)\b",
@@ -154,7 +156,7 @@ RF1_CTA = (
     r"\b(?:demo|demos|demonstration|product tour|free trial|trial period|trial account|sandbox account)\b",
     r"\bfree (?:consultation|audit|assessment|strategy session|discovery call|month|months|week|weeks|sample|"
     r"account|version|tier|pilot)\b",
-    r"\b(?:\w+ )?(?:months?|weeks?|days?) (?:free|for free|at no cost|at no charge|on us|on the house)\b",
+    r"\b(?:months?|weeks?|days?) (?:free|for free|at no cost|at no charge|on us|on the house)\b",
     r"\bat no (?:cost|charge) (?:when|if|for (?:your|the) first)\b",
     r"\bcan i send (?:you|over)(?: a| an| our| some| you)? (?:\S+ ){0,3}?(?:overview|brochure|deck|sample|"
     r"case stud(?:y|ies)|pricing|proposal|one-pager|one pager|info pack|media kit|details|information|examples?|"
@@ -190,6 +192,18 @@ RF1_PAY_TO_PLAY = (
     r"\bcontribut(?:e|ion of) (?:€|\$|£|eur|usd|gbp)\s?\d",
     r"\bto (?:confirm|secure|reserve|guarantee) your (?:place|spot|slot|seat|listing|award|feature|nomination)\b"
     r"[^.?!\n]{0,80}(?:€|\$|£|\beur\b|\busd\b|\bgbp\b|package|fee|invoice|payment)",
+)
+
+#: Money that flows to the reader (an honorarium, a salary, a waived fee): not a price they are asked to pay.
+RF1_PAID_TO_USER = (
+    r"\b(?:waived?|honorarium|honoraria|salary|compensation|base pay|pay range|stipend|travel and accommodation|"
+    r"at our expense|our budget|the budget|budget is)\b",
+    r"\bwe (?:cover|pay|will pay|'ll pay|can offer|could offer|would offer|will offer|can pay|could pay|would pay)\b",
+    r"\bno (?:cost|fee|charge) (?:to|for) you\b",
+    r"\bfree of charge for you\b",
+    r"\byou(?:'ll| will) be paid\b",
+    r"\byour (?:fee|fees|rate|rates|usual rate|day rate)\b",
+    r"\bexpenses (?:are )?(?:covered|paid)\b",
 )
 
 RF1_INVESTMENT = (
@@ -230,7 +244,7 @@ RF1_URGENCY = (
 RF1_RESULTS = (
     r"\b(?:cut|cuts|reduce|reduces|boost|boosts|increase|increases|double|doubles|triple|triples|grow|grows|"
     r"save|saves|lift|lifts|improve|improves)\b[^.?!\n]{0,40}?\bby (?:up to )?\d+ ?%",
-    r"\b\d+ ?% (?:more|fewer|faster|less|higher|lower|increase|growth|uplift)\b",
+    r"% (?:more|fewer|faster|less|higher|lower|increase|growth|uplift)\b",
     r"\baverage (?:of )?\d+ (?:new|more|extra|additional|qualified)\b",
     r"\b(?:typically|usually|often) (?:see|get|land|close|book|double)\b",
     r"\bhelps? (?:you|them|coaches|teams|companies|clients|trainers|businesses|professionals|practitioners|"
@@ -323,7 +337,7 @@ RF2_FAKE_ENDORSEMENT = (
     r"\b(?:drafted|written|wrote|prepared) (?:\w+ ){0,3}(?:lines?|quotes?|reviews?|testimonials?|"
     r"recommendations?|endorsements?|blurbs?|statements?) (?:that )?(?:you|for you) (?:could|can|to|would) "
     r"(?:simply |just )?(?:approve|sign|post|copy|paste|send|put your name)\b",
-    r"\b(?:five|5)[- ]star (?:review|rating)s?\b[^.?!\n]{0,60}?(?:even if|without|in exchange|for a|and i'?ll)",
+    r"\b(?:five|5)(?:-| )star (?:review|rating)s?\b[^.?!\n]{0,60}?(?:even if|without|in exchange|for a|and i'?ll)",
     r"\b(?:fake|made-up|paid|bought|incentivi[sz]ed) (?:reviews?|testimonials?|ratings?|endorsements?|followers)\b",
     r"\b(?:mention|say|tell (?:them|people|everyone)|claim|state) (?:that )?you (?:recommended|endorsed|"
     r"vouched for|referred|sent) (?:me|us|my|our|the|them)\b",
