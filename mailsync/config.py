@@ -78,6 +78,19 @@ class ServerSettings(_Strict):
             raise ValueError("must be a positive number of seconds")
         return v
 
+    @field_validator("password_command")
+    @classmethod
+    def _splittable(cls, v: list[str] | str | None) -> list[str] | str | None:
+        # A string is split like a shell would (and never run by one): unbalanced quotes are a config error
+        # here, not a ValueError when the password is needed. The message never repeats the command.
+        if isinstance(v, str):
+            try:
+                shlex.split(v)
+            except ValueError as exc:
+                raise ValueError(f"cannot be split into arguments ({exc}); an argv list such as "
+                                 "[\"pass\", \"show\", \"mail\"] needs no quoting") from None
+        return v
+
     def argv(self) -> list[str] | None:
         """Return ``password_command`` as an argv list, or None."""
         if self.password_command is None:

@@ -40,7 +40,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from . import inbox
-from .config import Settings, SmtpSettings, expand
+from .config import LOOPBACK, Settings, SmtpSettings, expand
 from .errors import ConfigError, GraceboxError, ServerUnreachable
 from .models import Folder, Message, Reply
 from .types import Address
@@ -335,6 +335,8 @@ class SmtpSession:
     def open(self) -> None:
         """Connect, secure and log in. Raises _Defer with a one-line reason (never the password)."""
         s = self.smtp
+        if s.security == "plain" and s.host not in LOOPBACK:  # also when settings were built unvalidated
+            raise _Defer("[smtp] security: plain is only allowed to 127.0.0.1/localhost; use tls or starttls")
         try:
             # No password source at all: an unauthenticated relay (e.g. a local MTA); no AUTH is tried.
             if s.password is not None or s.argv():

@@ -10,11 +10,14 @@ It works below TLS, so it can cut inside a TLS handshake or record as easily as 
   that stops answering; only the client's socket timeout ends it).
 * ``drop_body=b"marker"`` (plain IMAP only): a FETCH response's ``BODY[] {n}`` literal whose bytes contain the
   marker is replaced by ``BODY[] NIL`` (a server that answers a FETCH without the body of an existing message).
+* ``replace=(old, new)`` (plain protocols only): ``old`` is replaced by ``new`` in every server->client line
+  outside literals, e.g. ``(b"STARTTLS", b"X-NOTLS")`` plays a man in the middle stripping STARTTLS.
 * ``cut_connections``: how many connections (in accept order, from 1) the fault applies to; None = all.
   Later connections are forwarded untouched, so a "retry" goes through the same proxy.
 
 Counters (``s2c_bytes``, ``c2s_bytes``: bytes forwarded over all connections; ``connections``; ``cuts``:
-connections that were cut or stalled) let a test measure a clean run first and then place its cuts.
+connections that were cut or stalled) let a test measure a clean run first and then place its cuts;
+``c2s_data`` keeps every byte the clients sent since the last ``arm`` (to prove what went over the wire).
 
 Usage::
 
@@ -45,10 +48,10 @@ class CutProxy:
     counters; ``stop()`` closes the listener and every open connection (stalled ones included).
     """
 
-    host = "127.0.0.1"
-
-    def __init__(self, target_host: str = "127.0.0.1", target_port: int = 0) -> None:
-        """``target_host``/``target_port``: where accepted connections are forwarded to."""
+    def __init__(self, target_host: str = "127.0.0.1", target_port: int = 0, *, listen_host: str = "127.0.0.1") -> None:
+        """``target_host``/``target_port``: where accepted connections are forwarded to; ``listen_host``: the
+        loopback address to listen on (e.g. "127.0.0.2", a name the server's certificate does not carry)."""
+        self.host = listen_host
         self.target = (target_host, target_port)
         self.port = 0
         self._lock = threading.Lock()
@@ -60,25 +63,31 @@ class CutProxy:
         self._cut_c2s: int | None = None
         self._stall = False
         self._drop_body: bytes | None = None
+        self._replace: tuple[bytes, bytes] | None = None
         self._cut_left: int | None = None
         self.s2c_bytes = 0
         self.c2s_bytes = 0
         self.connections = 0
         self.cuts = 0
+        self.c2s_data = bytearray()
 
     # --- configuration ----------------------------------------------------------------------------------
     def arm(self, *, cut_s2c: int | None = None, cut_c2s: int | None = None, stall: bool = False,
-            drop_body: bytes | None = None, cut_connections: int | None = 1) -> None:
+            drop_body: bytes | None = None, replace: tuple[bytes, bytes] | None = None,
+            cut_connections: int | None = 1) -> None:
         """Apply a fault to the next ``cut_connections`` connections (None: to all): cut (or, with ``stall``,
         freeze) after ``cut_s2c`` server->client bytes and/or ``cut_c2s`` client->server bytes of that
-        connection; ``drop_body``: blank the FETCH body holding these bytes (plain IMAP). Resets the byte
-        and cut counters (``cuts`` also counts dropped bodies)."""
+        connection; ``drop_body``: blank the FETCH body holding these bytes (plain IMAP); ``replace``:
+        (old, new) in server lines. Resets the byte and cut counters (``cuts`` also counts dropped bodies
+        and lines rewritten)."""
         with self._lock:
             self._cut_s2c, self._cut_c2s, self._stall = cut_s2c, cut_c2s, stall
             self._drop_body = drop_body
+            self._replace = replace
             self._cut_left = cut_connections
             self.s2c_bytes = self.c2s_bytes = 0
             self.cuts = 0
+            self.c2s_data = bytearray()
 
     def disarm(self) -> None:
         """Forward everything untouched from now on (connections already cut stay cut). Resets counters."""
@@ -139,8 +148,8 @@ class CutProxy:
                 faulty = self._cut_left is None or self._cut_left > 0
                 if self._cut_left is not None and self._cut_left > 0:
                     self._cut_left -= 1
-                limits = ((self._cut_s2c, self._cut_c2s, self._stall, self._drop_body) if faulty
-                          else (None, None, False, None))
+                limits = ((self._cut_s2c, self._cut_c2s, self._stall, self._drop_body, self._replace) if faulty
+                          else (None, None, False, None, None))
                 self._open.update((client, upstream))
             conn = _Conn(self, client, upstream, *limits)
             for src, dst, name in ((upstream, client, "s2c"), (client, upstream, "c2s")):
@@ -149,12 +158,13 @@ class CutProxy:
                 t.start()
                 self._threads.append(t)
 
-    def _count(self, name: str, n: int) -> None:
+    def _count(self, name: str, data: bytes) -> None:
         with self._lock:
             if name == "s2c":
-                self.s2c_bytes += n
+                self.s2c_bytes += len(data)
             else:
-                self.c2s_bytes += n
+                self.c2s_bytes += len(data)
+                self.c2s_data += data
 
     def _forget(self, *socks: socket.socket) -> None:
         with self._lock:
@@ -166,7 +176,8 @@ class _Conn:
     """One proxied connection: two pumps sharing the cut state."""
 
     def __init__(self, proxy: CutProxy, client: socket.socket, upstream: socket.socket,
-                 cut_s2c: int | None, cut_c2s: int | None, stall: bool, drop_body: bytes | None) -> None:
+                 cut_s2c: int | None, cut_c2s: int | None, stall: bool, drop_body: bytes | None,
+                 replace: tuple[bytes, bytes] | None) -> None:
         self.proxy = proxy
         self.client = client
         self.upstream = upstream
@@ -174,6 +185,7 @@ class _Conn:
         self.seen = {"s2c": 0, "c2s": 0}
         self.stall = stall
         self.drop_body = drop_body
+        self.replace = replace
         self._pending = b""
         self.tripped = threading.Event()
         self._lock = threading.Lock()
@@ -200,19 +212,19 @@ class _Conn:
                     with contextlib.suppress(OSError):
                         dst.sendall(data[:keep])
                 self.seen[name] += keep
-                self.proxy._count(name, keep)
+                self.proxy._count(name, data[:keep])
                 self._trip()
                 if self.stall:
                     continue
                 return
-            if name == "s2c" and self.drop_body is not None:
+            if name == "s2c" and (self.drop_body is not None or self.replace is not None):
                 data = self._rewrite(data)
             try:
                 dst.sendall(data)
             except OSError:
                 break
             self.seen[name] += len(data)
-            self.proxy._count(name, len(data))
+            self.proxy._count(name, data)
         if self.tripped.is_set() and not (self.stall and eof and src is self.client):
             if not self.stall:
                 self._close_both()
@@ -226,9 +238,8 @@ class _Conn:
         self._close_both()
 
     def _rewrite(self, data: bytes) -> bytes:
-        """Pass complete IMAP lines (with their literals) on, replacing a matching body literal by NIL;
-        an incomplete tail waits for the next chunk."""
-        assert self.drop_body is not None
+        """Pass complete lines (with their IMAP literals) on, replacing a matching body literal by NIL and
+        applying ``replace`` to the lines; an incomplete tail waits for the next chunk."""
         buf = self._pending + data
         out: list[bytes] = []
         pos = 0
@@ -237,6 +248,10 @@ class _Conn:
             if end < 0:
                 break
             line = buf[pos:end + 2]
+            if self.replace is not None and self.replace[0] in line:
+                line = line.replace(*self.replace)
+                with self.proxy._lock:
+                    self.proxy.cuts += 1
             m = _LITERAL.search(line)
             if m is None:
                 out.append(line)
@@ -246,7 +261,7 @@ class _Conn:
             if end + 2 + size > len(buf):
                 break  # the literal is not complete yet
             literal = buf[end + 2:end + 2 + size]
-            if _BODY_LITERAL.search(line) and self.drop_body in literal:
+            if self.drop_body is not None and _BODY_LITERAL.search(line) and self.drop_body in literal:
                 out.append(line[:m.start()] + b"NIL")
                 with self.proxy._lock:
                     self.proxy.cuts += 1
