@@ -110,6 +110,8 @@ _SPECS: tuple[R.RuleSpec, ...] = (
     R.RuleSpec("lend-name", "RF2", 1.5, "Wants to present you as part of their team", label="asks"),
     R.RuleSpec("no-real-role", "RF2", 1.5, "Says you would not really do the work", label="says"),
     R.RuleSpec("padded-invoice", "RF2", 3.0, "Asks to pad or disguise an invoice", label="asks"),
+    R.RuleSpec("material-ask", "RF2", 1.5, "Asks for documents or data, with one of the other RF2 signs",
+               support=True, label="asks"),
     R.RuleSpec("kickback", "RF2", 1.5, "Offers an undisclosed payment or kickback", label="offers"),
     R.RuleSpec("personal-data-ask", "RF2", 3.0, "Asks for other people's personal data", label="asks"),
     R.RuleSpec("personal-data", "RF2", 1.5, "Mentions other people's contact details", label="mentions"),
@@ -479,6 +481,7 @@ _RF2: dict[str, tuple[_Rx, bool]] = {
     "no-real-role": (_G(R.RF2_NO_DELIVERY), False),
     "padded-invoice": (_G(R.RF2_PADDED_INVOICE), False),
     "kickback": (_G(R.RF2_KICKBACK), False),
+    "material-ask": (_G(R.RF3_SHARE), True),
     "personal-data-ask": (_G(R.RF2_PERSONAL_DATA_ASK[:3]), True),
     "personal-data": (_G(R.RF2_PERSONAL_DATA_ASK[3:]), False),
     "guaranteed-return": (_G(R.RF2_GUARANTEED_RETURN), False),
@@ -1071,10 +1074,11 @@ def _sentence_topic(doc: _Doc, j: int, exp: _Expertise, extra: _Rx | None
     used: set[int] = set()
     for domain, term, s0, s1 in _lexicon_hits(toks, sts):
         used.update(range(s0, s1))
+        w = 0.5 if term in R.WEAK_TERMS else 1.0
         if domain in exp.domains or any(sts[k] in exp.stems for k in range(s0, s1)):
-            inside[term] = 1.0
+            inside[term] = w
         else:
-            outside[term] = 1.0
+            outside[term] = w
             if domain not in domains:
                 domains.append(domain)
     for k, s in enumerate(sts):
@@ -1132,7 +1136,8 @@ def _rf7(doc: _Doc, ctx: CheckContext, extra: _Rx | None) -> list[_Hit]:
                     inside[term] = v * w
             domains.extend(d for d in t[2] if d not in domains)
         out_score, in_score = sum(outside.values()), sum(inside.values())
-        if out_score >= 1.5 and out_score > in_score and (best is None or out_score - in_score > best[0]):
+        enough = out_score >= 1.5 or (out_score >= 1.0 and in_score == 0)
+        if enough and out_score > in_score and (best is None or out_score - in_score > best[0]):
             terms = sorted(outside, key=lambda x: -outside[x])[:4]
             best = (out_score - in_score, i, a, b, terms, domains)
     if best is None:

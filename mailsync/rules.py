@@ -78,7 +78,9 @@ _MATERIAL_WORDS = (
     r"slides?|slide deck|deck|decks|materials?|guides?|templates?|notes|files?|documents?|docs|recordings?|"
     r"handouts?|workbooks?|curriculum|playbooks?|frameworks?|worksheets?|lists?|contacts?|spreadsheets?|"
     r"exercises|resources|reports?|data|dataset|source code|code|designs?|drawings?|plans|blueprints|"
-    r"syllabus|course ?work|exam papers?|recipes?|scripts?|toolkit|checklists?|questionnaires?"
+    r"syllabus|course ?work|exam papers?|recipes?|scripts?|toolkit|checklists?|questionnaires?|statements?|"
+    r"records|minutes|transcripts?|evidence|case files?|contracts?|agreements?|drafts?|briefs?|proposals?|"
+    r"bids?|quotes|invoices|budgets?|forecasts?|specs?|specifications|source files?|photos|videos"
 )
 _MATERIAL = f"(?:{_MATERIAL_WORDS})"
 
@@ -97,8 +99,9 @@ RF1_OFFERING = (
     rf"\bour (?:[\w-]+ ){{0,2}}?{_PRODUCT_NOUNS}\b",
     r"\bwe(?:'re| are) an? (?:[\w-]+ ){0,3}?(?:agency|consultancy|vendor|provider|marketplace|platform|saas company|"
     r"software company|startup|studio|firm) (?:that|which|who|helping|specialising|specializing|for)\b",
-    r"\b(?:passive income|be your own boss|ground floor opportunity|side hustle|affiliate (?:programme|program|"
-    r"link)|commission on every (?:sale|referral)|white-label(?:led)? (?:solution|version))\b",
+    r"\b(?:affiliate (?:programme|program|link)|commission on every (?:sale|referral)|white-label(?:led)? "
+    r"(?:solution|version))\b",
+    r"\bwe(?:'re| are) (?:now )?offering (?:\w+ ){0,3}?(?:a|an|our|free|discounted|special|exclusive)\b",
     r"\bour (?:clients|customers|users|members|subscribers|partners) (?:pay|see|get|save|report|launch|love|typically|"
     r"usually|average|never|always|gain|grow|achieve|enjoy|receive)\b",
     r"\b(?:coaches|teams|companies|clients|customers|users|businesses|firms|professionals|practitioners|leaders|"
@@ -112,6 +115,7 @@ RF1_OFFERING = (
     r"open(?:ed|ing)) (?:a|an|our) (?:new |special |dedicated |exclusive )?"
     r"(?:plan|tool|platform|product|app|service|solution|feature|offer|programme|program|package|tier|membership)\b",
     r"\bwe(?:'re| are) onboarding\b",
+    r"\bbecome (?:a |an )?(?:certified|accredited|licensed|qualified|registered|chartered)\b",
     r"\b(?:our|my) (?:team|agency|firm|company|startup|studio) (?:can|will) (?:help|handle|take care|build|design|"
     r"deliver|manage|run|create|write|grow|boost)\b",
     r"\bwe (?:offer|provide|deliver|sell) (?:a |an |the )?(?:full|complete|range|suite|bespoke|turnkey|"
@@ -126,7 +130,9 @@ RF1_OFFERING = (
 RF1_SELF_PROMO = (
     r"\b([A-Z][\w&-]+(?: [A-Z][\w&-]+)?)(?: AI| HQ| Labs| Ltd| Inc)? (?:turns|handles|books|places|automates|"
     r"streamlines|runs|lets|helps|delivers|provides|offers|connects|matches|gives|saves|cuts|boosts|builds|"
-    r"creates|takes care of|sources|finds|generates|manages|powers|simplifies|tracks|flags|is the (?:only|first|"
+    r"creates|takes care of|sources|finds|generates|manages|powers|simplifies|tracks|flags|drafts|writes|"
+    r"reviews|analyses|analyzes|schedules|sends|transcribes|translates|detects|predicts|monitors|syncs|"
+    r"integrates|produces|designs|replaces|speeds up|removes|eliminates|is the (?:only|first|"
     r"leading|easiest|fastest))\b",
 )
 
@@ -154,8 +160,10 @@ RF1_PRICING = (
 
 RF1_CTA = (
     r"\b(?:demo|demos|demonstration|product tour|free trial|trial period|trial account|sandbox account)\b",
-    r"\bfree (?:consultation|audit|assessment|strategy session|discovery call|month|months|week|weeks|sample|"
-    r"account|version|tier|pilot)\b",
+    r"\bfree (?:\d+[- ](?:day|week|month)s? |one-month |two-week )?(?:consultation|audit|"
+    r"assessment|strategy session|discovery call|month|months|week|weeks|sample|account|version|tier|pilot|trial|"
+    r"demo|evaluation)\b",
+    r"\bjoin (?:my|our) (?:team|network|programme|program|community)\b[^.?!\n]{0,40}?\b(?:income|boss|earn|free)\b",
     r"\b(?:months?|weeks?|days?) (?:free|for free|at no cost|at no charge|on us|on the house)\b",
     r"\bat no (?:cost|charge) (?:when|if|for (?:your|the) first)\b",
     r"\bcan i send (?:you|over)(?: a| an| our| some| you)? (?:\S+ ){0,3}?(?:overview|brochure|deck|sample|"
@@ -174,6 +182,7 @@ RF1_CTA = (
     r"\bshow you (?:how|around|what we)\b",
     r"\blet me know if you(?:'d| would) like (?:to see|a demo|more info|a quote|a proposal|pricing|a sample)\b",
     r"\b(?:offer|offering) this to\b",
+    r"\b(?:enrol|enroll|register|sign up|apply|book|order|buy|subscribe) (?:now|today|here|online)\b",
     r"\b(?:see|explore) (?:if|whether) (?:there'?s|there is|we(?:'re| are)) (?:a )?(?:good )?(?:fit|match|synergy)\b",
     r"\b(?:book|grab|steal) (?:\d+|a few|some|a) (?:minutes?|time|slot) (?:on|in|from) your (?:calendar|diary)\b",
     r"\b(?:my|our) (?:calendar|booking) link\b",
@@ -216,6 +225,8 @@ RF1_INVESTMENT = (
     r"\b(?:returns?|yield|irr) of (?:up to |over |at least )?\d+",
     r"\btarget(?:ed|ing)? (?:\d+ ?% )?(?:returns?|irr|yield)\b",
     r"\b(?:get|getting) in early\b",
+    r"\b(?:passive income|residual income|be your own boss|ground floor opportunity|side hustle|financial freedom|"
+    r"work from home opportunity|earn (?:extra )?(?:money|income|cash) from home)\b",
 )
 
 RF1_FLATTERY = (
@@ -255,6 +266,9 @@ RF1_RESULTS = (
     r"\b(?:more|new) (?:clients|customers|leads|bookings|revenue|sales|enquiries|inquiries|signups)\b",
     r"\b(?:qualified|warm) (?:leads|meetings|calls|prospects|discovery calls)\b",
     r"\bbuild (?:your )?authority\b",
+    r"\b(?:in half|by half|halves|doubles|triples)\b",
+    r"\b(?:typically|usually|on average) (?:save|saves|cut|cuts|reduce|see|get|gain|grow|win|double|earn)\b",
+    r"\b(?:save|saves|saving|cut|cuts|reduce|reduces) (?:\w+ ){0,3}?\d+ ?%",
 )
 
 RF1_FOLLOW_UP = (
@@ -268,6 +282,8 @@ RF1_DISGUISED = (
     r"\bpick your brain\b",
     r"\byour (?:current )?(?:process|workflow|setup|set-up|stack|tooling|tools)\b",
     r"\bhow you (?:currently )?(?:collect|manage|handle|track|measure|run|do|source|find|handle)\b",
+    r"\bhow (?:does|do) (?:your|you) (?:\w+ )?(?:currently )?(?:handle|manage|do|track|run|deal with|approach|"
+    r"measure)\b",
 )
 
 # --------------------------------------------------------------------------------------------------
@@ -299,6 +315,8 @@ RF2_SECRECY = (
     r"reveal|disclose|credit|let (?:anyone|them) know) where (?:they|it|this|these) (?:came|come) from\b",
     r"\bwithout (?:them|anyone|your client|the client|my employer|my boss|my manager) (?:knowing|finding out)\b",
     r"\bno one (?:needs|has) to know\b",
+    r"\b(?:won'?t|will not|wouldn'?t|would not|without) (?:credit(?:ing)?|attribut(?:e|ing)|nam(?:e|ing)|"
+    r"mention(?:ing)?) (?:you|the source|the author|where)\b",
     r"\b(?:no need to|don'?t need to|needn'?t|without) (?:tell(?:ing)?|inform(?:ing)?|let(?:ting)? (?:them|anyone) "
     r"know|mention(?:ing)?(?: it)? to) (?:them|anyone|your clients?|the client|your employer|your boss|hr|"
     r"the panel|the board|your manager)\b",
@@ -324,6 +342,10 @@ RF2_BYPASS = (
     r"\b(?:hire|shortlist|accept|admit) me (?:directly|without)\b",
     r"\boutside (?:the|your) (?:official |formal )?(?:hiring|tender|procurement|application) process\b",
     r"\b(?:straight|directly) (?:to|onto) (?:the )?(?:top of the pile|final round|shortlist|offer stage)\b",
+    r"\b(?:to|on) (?:the )?top of the (?:pile|stack|list|queue)\b",
+    r"\b(?:don'?t|do not|wouldn'?t|would rather not|rather not) (?:want to |have to )?(?:go|going) through (?:the |a |"
+    r"an )?(?:online |formal |official |usual |normal |whole |standard )?(?:application|hiring|interview|"
+    r"recruitment|selection|tender|assessment|process)\b",
 )
 
 RF2_FAKE_ENDORSEMENT = (
@@ -366,6 +388,9 @@ RF2_ATTESTATION = (
     r"completed|worked (?:for|with|under)|was supervised|were supervised|reported to|have (?:completed|"
     r"attended|worked)|had (?:completed|attended|worked))\b",
     r"\b(?:backdate|back-date|antedate)\b",
+    r"\b(?:sign|signing|certify|approve|confirm|verify)(?: off| off on)? (?:my|his|her|their|the) (?:\w+ )?"
+    r"(?:hours|sessions|log|logbook|timesheet|attendance|placement|competenc(?:y|ies)|training|cpd|"
+    r"supervision)\b[^.?!\n]{0,80}?\b(?:even though|although|though|but|despite)\b",
     r"\b(?:sign|co-sign|countersign|sign off|vouch|attest|confirm|certify)(?:ing)? (?:\w+ ){0,3}?that (?:i|we|he|she|"
     r"they) (?:have |had )?(?:completed|attended|logged|passed|finished|worked (?:for|with|under)|was supervised)\b"
     r"[^.?!\n]{0,80}?\b(?:even though|although|but|actually|technically|not quite|haven'?t|didn'?t)\b",
@@ -405,7 +430,10 @@ RF2_PADDED_INVOICE = (
     r"\bsplit the (?:difference|extra|surplus)\b",
     r"\b(?:higher|inflated|padded) invoice\b",
     r"\binvoice (?:it )?as (?:something else|consulting|training|a different)\b",
-    r"\b(?:invoice|bill|charge)\b[^.?!\n]{0,50}?\b(?:only|actually) (?:do|did|use|work|deliver|run)\b",
+    r"\b(?:invoice|bill|charge)\b[^.?!\n]{0,50}?\b(?:only|actually) (?:do|did|done|use|used|work|worked|deliver|"
+    r"delivered|run|ran|spent|attended)\b",
+    r"\b(?:invoice|bill|charge) (?:us|them|the client|the council|\w+) for (?:\d+|more|extra) (?:\w+ )?(?:hours|"
+    r"days|sessions)\b[^.?!\n]{0,40}?\b(?:even though|although|though|but)\b",
 )
 
 RF2_KICKBACK = (
@@ -477,6 +505,7 @@ RF3_REFERRAL = (
     r"\bvouch for me\b",
     r"\bon my behalf\b",
     r"\bget me (?:in|an interview|a meeting|an introduction|a foot in)\b",
+    r"\bget my (?:cv|resume|résumé|application|name|profile|portfolio) (?:to|in front of|onto|into)\b",
     r"\bhook me up\b",
     r"\bbe (?:one of )?my (?:references|referees|reference|referee|sponsor)\b",
     r"\bact as (?:a |my )?(?:reference|referee)\b",
@@ -525,6 +554,10 @@ RF3_JOBS = (
     r"organization) (?:still |currently )?hiring\b",
     r"\bstill hiring\b",
     r"\b(?:be considered|consider me) for\b",
+    r"\b(?:love|like|hope|want) to be considered\b",
+    r"\b(?:taking on|hiring|looking for|recruiting) (?:any )?(?:new )?(?:interns|juniors|graduates|apprentices|"
+    r"trainees|assistants|freelancers|volunteers|staff)\b",
+    r"\b(?:attached|enclosed|attaching|enclosing) (?:is )?my (?:cv|resume|résumé|portfolio|application)\b",
     r"\bhelp me (?:find|land|get|secure) (?:a |an )?(?:job|role|position|internship|placement|interview)\b",
 )
 
@@ -551,6 +584,7 @@ RF3_ADVICE = (
     r"perspective|take|thoughts|views?|opinion|insights?|expertise|two cents|wisdom|counsel|recommendations?|"
     r"suggestions?|pointers|tips)\b",
     r"\badvi[sc]e (?:me|us|on|about|for)\b",
+    r"\b(?:could|can|would|will) you advi[sc]e\b",
     r"\bpick your brains?\b",
     r"\bpoint (?:me|us) (?:in the right direction|to|towards)\b",
     r"\bwalk (?:me|us) through\b",
@@ -581,6 +615,8 @@ RF3_QUESTION = (
     r"\bhow (?:should|would|do|can|could) i\b",
     r"\bhow should we\b",
     r"\bshould i\b",
+    r"\bshould we (?:use|choose|go (?:with|for)|pick|file|register|raise|incorporate|sign|accept|take|switch|"
+    r"migrate|split|hire|buy|invest|apply|charge|price|move)\b",
     r"\bdo (?:i|we) need\b",
     r"\bis it (?:better|worth|possible|legal|allowed|wise|advisable|ok|okay)\b",
     r"\bwhat(?:'s| is) the best way\b",
@@ -621,6 +657,7 @@ RF7_ASK = (
     r"\b(?:your|some|any|a bit of|a little) (?:honest |quick |expert |professional )?(?:advice|guidance|input|"
     r"perspective|take|thoughts|views?|opinion|insights?|expertise|recommendations?|suggestions?|pointers|tips)\b",
     r"\badvi[sc]e (?:me|us|on|about|for)\b",
+    r"\b(?:could|can|would|will) you advi[sc]e\b",
     r"\bpick your brains?\b",
     r"\bpoint (?:me|us) in the right direction\b",
     r"\bhelp (?:me|us) (?:understand|figure out|decide|think through|work out|choose|pick|navigate|make sense)\b",
@@ -638,6 +675,7 @@ RF7_ASK = (
     r"\bwhat (?:should|would|do) (?:i|we) (?:do|choose|pick|use|charge|expect)\b",
     r"\bwhere (?:should|do|can) i (?:start|begin|file|look)\b",
     r"\bwhen (?:should|do) (?:i|we)\b",
+    r"\b(?:what|which|how|whether)\b[^.?!\n]{0,60}?\bdo you think\b",
 ) + RF3_QUESTION
 
 #: Topic domains: name -> terms (words or phrases; matched after stemming). Deliberately broad so that any
@@ -655,7 +693,9 @@ DOMAINS: dict[str, tuple[str, ...]] = {
         "migration", "software", "source code", "bug", "programming", "repository", "github", "load balancer",
         "caching", "erp", "crm system", "it system", "it systems", "vendor lock-in", "uptime", "sso",
         "authentication", "patient portal", "tech stack", "framework", "mobile app", "web app", "wordpress",
-        "shopify", "website builder", "domain name", "dns", "vpn", "laptop", "spreadsheet macro",
+        "shopify", "website builder", "domain name", "dns", "vpn", "laptop", "spreadsheet macro", "backup",
+        "backups", "cloud backup", "cloud provider", "file storage", "data centre", "data center", "email server",
+        "password manager", "it support",
     ),
     "tax and accounting": (
         "vat", "tax", "taxes", "taxation", "reverse-charge", "reverse charge", "invoice", "invoicing",
@@ -690,6 +730,9 @@ DOMAINS: dict[str, tuple[str, ...]] = {
         "diagnosis", "symptom", "symptoms", "medication", "dosage", "clinical", "patient", "patients",
         "surgery", "prescription", "disease", "medical", "doctor", "physician", "blood pressure", "vaccine",
         "physiotherapy", "clinical trial", "side effects", "chronic pain", "mental health diagnosis",
+        "cardiologist", "chest pain", "chest pains", "dermatologist", "blood test", "x-ray", "mri", "rash",
+        "allergy", "allergies", "migraine", "migraines", "insomnia", "pregnancy", "fertility", "antibiotics",
+        "diabetes", "cholesterol", "heart rate", "gp", "specialist referral",
     ),
     "hardware and manufacturing": (
         "pcb", "firmware", "circuit", "circuits", "soldering", "manufacturing", "cad", "tolerances",
@@ -699,7 +742,8 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "marketing and advertising": (
         "seo", "sem", "google ads", "ppc", "conversion rate", "funnel", "lead generation", "email marketing",
         "ad spend", "paid social", "cpc", "cpm", "attribution", "landing page", "a/b test", "influencer",
-        "social media ads", "brand awareness campaign", "newsletter growth",
+        "social media ads", "brand awareness campaign", "newsletter growth", "ads", "ad campaign", "advertising",
+        "clicks", "instagram", "tiktok", "followers", "marketing campaign", "marketing budget",
     ),
     "sales": (
         "quota", "sales pipeline", "prospecting", "cold calling", "cold email", "closing deals", "crm",
@@ -710,10 +754,12 @@ DOMAINS: dict[str, tuple[str, ...]] = {
         "model training", "statistics", "statistical", "classifier", "deep learning", "data pipeline",
         "data warehouse", "dashboarding",
     ),
-    "real estate and construction": (
+    "architecture, building and property": (
         "property", "landlord", "tenant", "zoning", "planning permission", "conveyancing", "real estate",
         "buy-to-let", "square footage", "renovation", "building regulations", "structural engineer",
-        "load-bearing", "contractor quotes",
+        "load-bearing", "contractor quotes", "architecture", "architectural", "building design", "construction",
+        "timber", "planning application", "planning applications", "passive house", "insulation", "extension",
+        "loft conversion", "floor plan", "building permit",
     ),
     "logistics and supply chain": (
         "freight", "shipping", "customs", "incoterms", "warehouse", "inventory", "procurement software",
@@ -731,7 +777,8 @@ DOMAINS: dict[str, tuple[str, ...]] = {
         "communicate", "message", "narrative", "facilitation", "workshop", "coaching", "coach", "mentoring",
     ),
     "careers and recruiting": (
-        "resume", "cv", "cover letter", "salary negotiation", "job search", "career change", "interview",
+        "resume", "cv", "cover letter", "salary negotiation", "salary", "pay rise", "job search",
+        "career change", "interview",
         "interviews", "recruiter", "hiring process", "linkedin profile", "promotion", "job offer",
     ),
     "design and user experience": (
@@ -747,6 +794,21 @@ DOMAINS: dict[str, tuple[str, ...]] = {
         "isbn", "query letter", "ghostwriter",
     ),
 }
+
+#: Lexicon words that are also everyday words ("talk", "board", "round"): they count half as much as a
+#: distinctive term, so one of them alone never makes a question out of depth.
+_WEAK_TERMS_WORDS = """
+    talk present presenting presentation presentations message team manager managers management leader leaders
+    leadership board audience speaker slides narrative culture engagement feedback communication communicate coach
+    coaching workshop conflict interview interviews promotion round raise shares equity stocks bonds records
+    storage server servers portal logging deployment deploy framework migrate migration software bug property
+    tenant lease audit auditor invoice invoicing currency patient patients doctor sensor sensors battery factory
+    prototype prototyping ui student students lecture classroom funnel clicks followers legal court compliance
+    compliant retention regulatory liability consent investor investors round cloud hosting database api
+    resume cv salary facilitation morale delegation stakeholder nerves speech storytelling keynote cluster
+    container containers code
+    """
+WEAK_TERMS = frozenset(_WEAK_TERMS_WORDS.split())
 
 #: All-caps words that are ordinary in business mail and say nothing about a topic (other all-caps words
 #: in a question, such as VAT or HIPAA, count as specialist terms for RF7).
