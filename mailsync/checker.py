@@ -1017,7 +1017,7 @@ def _rf3(doc: _Doc, message: ParsedMessage) -> list[_Hit]:
     who = f"no earlier mail with {_who(message)}"
     if asks:
         asks.sort()
-        ev = tuple(f"asks ({what}): {_quote(doc, i, a, b)}" for i, what, a, b in asks[:2])
+        ev = tuple(f"asks: {_quote(doc, i, a, b)} ({what})" for i, what, a, b in asks[:2])
         hits.append(("favour-from-stranger", ev + (who,)))
     calls = [c for c in _find(doc, _RF3_CALL, request=True, skip=_SALES_MEETING, limit=2) if c[0] not in taken]
     if calls:

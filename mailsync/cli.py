@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .config import Settings
     from .store import Store
+    from .sync import SyncReport
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_DATAERR, EXIT_TEMPFAIL, EXIT_NOPERM, EXIT_CONFIG = 0, 1, 2, 65, 75, 77, 78
 
@@ -105,7 +106,24 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    """``gracebox sync [--quiet]``: one pass; progress on a TTY; lock held -> exit 0."""
+    """``gracebox sync [--quiet]``: one pass; progress on a TTY; lock held -> exit 0.
+
+    First the no-op fast path (``mailsync.fastpath``, standard library only): when it is sure nothing
+    changed since the last clean full run, print the usual summary and stop before the heavy imports.
+    Otherwise the full path; after a clean pass it records what the fast path needs next time.
+    """
+    from . import fastpath
+    from .errors import ServerUnreachable
+
+    try:
+        if fastpath.nothing_to_do(args.config):
+            if not args.quiet:
+                print(fastpath.summary_line())
+            return EXIT_OK
+    except fastpath.Unreachable as exc:
+        raise ServerUnreachable(str(exc)) from None
+    path = fastpath.config_path(args.config)
+    digest = fastpath.config_digest(path)
     settings = _load(args)
     from .sync import run_sync
 
@@ -119,6 +137,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
             last[0] = line
 
     report = run_sync(settings, progress=progress)
+    _record_fast_path(settings, path, digest, report)
     if tty and last[0]:
         print(file=sys.stderr)
     if report.locked:
@@ -137,6 +156,32 @@ def cmd_sync(args: argparse.Namespace) -> int:
             f"{report.rechecked} re-checked; outbox: {sent} sent, {len(failed)} failed"
         )
     return EXIT_OK
+
+
+def _record_fast_path(settings: Settings, path: Path, digest: str | None, report: SyncReport) -> None:
+    """After a full pass: record the fast path's state when the pass was clean (no warnings, the config
+    unchanged since it was read, SQLite), else remove it so the next run takes the full path again."""
+    from . import fastpath
+
+    db = fastpath.sqlite_file(settings.database_url())
+    if db is None or report.locked:
+        return
+    if digest is None or report.warnings or not report.context_key or fastpath.config_digest(path) != digest:
+        fastpath.forget(db)
+        return
+    from .checker import CHECKER_VERSION
+
+    try:
+        conn = fastpath.connect_db(db)
+        try:
+            digests = fastpath.db_digests(conn)
+        finally:
+            conn.close()
+    except Exception:  # noqa: BLE001 - no state just means no fast path next time
+        fastpath.forget(db)
+        return
+    fastpath.remember(db, digest, context_key=report.context_key, checker_version=CHECKER_VERSION,
+                      digests=digests)
 
 
 def cmd_list(args: argparse.Namespace) -> int:

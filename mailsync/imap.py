@@ -421,7 +421,10 @@ def connect(settings: Settings) -> ImapConnection:
     user = imap.username or settings.my_email()
     if not user:
         raise ConfigError("[imap] username: required key is missing; add it")
-    password = imap.password_value("imap")
+    from .fastpath import cached_password
+
+    cached = cached_password(imap.argv())  # the no-op fast path may have run password_command already
+    password = cached if cached is not None else imap.password_value("imap")
     ctx = ssl_context(imap)
     try:
         client = IMAPClient(host, port, ssl=imap.security == "tls", ssl_context=ctx, timeout=imap.timeout)

@@ -55,6 +55,9 @@ _STOP_LINE = re.compile(
     r"notification settings|email settings|help center|privacy|©|\(c\)|copyright)\b|^-{2,}|^_{3,}|^https?://",
     re.I,
 )
+_CHROME_LINE = re.compile(r"^(?:\d+\s+(?:mutual|shared|common)\s+(?:connections?|contacts?|friends?)|"
+                          r"(?:mutual|shared) (?:connections?|contacts?):?.*|see all|view all)$", re.I)
+_MESSAGE_LABEL = re.compile(r"^(?:message|their message|note|personal note|his message|her message)\s*:\s*", re.I)
 _URL = re.compile(r"https?://[^\s<>\"')\]]+", re.I)
 _PROFILE_PATH = re.compile(r"/(?:in|profile|profiles|people|person|member|members|user|users|u|p|pub)/", re.I)
 _BAD_LINK = re.compile(r"unsubscribe|/u/|settings|preferences|privacy|help|/invitations?/|/messages?/|accept|"
@@ -211,15 +214,22 @@ def _extract(lines: list[str], links: list[tuple[str, str]], subject: str, relay
     # the person's block: a line that is just the name, after the header line
     j = start + 1
     name_line = -1
+    headline = None
+    low_name = name.lower()
     for k in range(j, min(len(lines), j + 12)):
-        if lines[k].strip().strip("*").strip().lower() == name.lower():
+        cand = lines[k].strip().strip("*").strip()
+        if cand.lower() == low_name:
             name_line = k
             break
+        rest = cand[len(name):] if cand.lower().startswith(low_name) else ""
+        m = re.match(r"^\s*[\u00b7\u2022|,\u2013\u2014-]\s*(\S.{0,118})$", rest)
+        if m and not _URL.search(rest):
+            name_line, headline = k, m.group(1).strip()
+            break
     cursor = name_line + 1 if name_line >= 0 else max(start + 1, 0)
-    headline = None
-    while cursor < len(lines) and not lines[cursor].strip():
+    while cursor < len(lines) and (not lines[cursor].strip() or _CHROME_LINE.match(lines[cursor].strip())):
         cursor += 1
-    if name_line >= 0 and cursor < len(lines):
+    if name_line >= 0 and headline is None and cursor < len(lines):
         cand = lines[cursor].strip()
         if (cand and len(cand) <= 120 and not _GREETING.match(cand) and not _URL.search(cand)
                 and not _STOP_LINE.match(cand) and not cand.endswith(("?", "!")) and cand.count(". ") == 0):
@@ -232,6 +242,10 @@ def _extract(lines: list[str], links: list[tuple[str, str]], subject: str, relay
         if _STOP_LINE.match(s) or (_URL.search(s) and len(_URL.sub("", s).strip(" :-")) < 40):
             delimited = bool("".join(msg_lines).strip())
             break
+        if _CHROME_LINE.match(s):
+            continue
+        if not "".join(msg_lines).strip():
+            s = _MESSAGE_LABEL.sub("", s)
         msg_lines.append(s)
     message = None
     if delimited:

@@ -83,16 +83,21 @@ class SyncReport:
     locked: bool = False
     sent: list[SendResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: The check context key every stored request carries after this pass ("" when the pass did not get
+    #: that far); ``gracebox sync`` records it for the no-op fast path (mailsync.fastpath).
+    context_key: str = ""
 
 
 def folder_unchanged(stored: FolderStatus | None, current: FolderStatus) -> bool:
     """True when a folder provably did not change since ``stored`` was recorded: same UIDVALIDITY, UIDNEXT and
     MESSAGES, and the same HIGHESTMODSEQ (RFC 7162 §3.1.2.1: any flag change raises it). Without a
     HIGHESTMODSEQ on both sides flag changes can't be ruled out, so the answer is False. Pure, no imports."""
-    if stored is None or current.highestmodseq is None or stored.highestmodseq is None:
+    from .fastpath import requests_unchanged
+
+    if stored is None:
         return False
-    return (stored.uidvalidity == current.uidvalidity and stored.uidnext == current.uidnext
-            and stored.messages == current.messages and stored.highestmodseq == current.highestmodseq)
+    return requests_unchanged((stored.uidvalidity, stored.uidnext, stored.messages, stored.highestmodseq),
+                              (current.uidvalidity, current.uidnext, current.messages, current.highestmodseq))
 
 
 def run_sync(settings: Settings, *, store: Store | None = None, progress: ProgressFn | None = None,
@@ -130,6 +135,7 @@ def run_sync(settings: Settings, *, store: Store | None = None, progress: Progre
             run.build_context()
             run.sync_requests()
             run.recheck()
+            report.context_key = run.ckey
             if flush:
                 from . import send
 

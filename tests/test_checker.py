@@ -467,7 +467,8 @@ def test_explain_lines_and_totals() -> None:
     hits = checker.check(m, ctx())
     lines = checker.explain(hits)
     assert lines[0].startswith(" 3.0 RF3 favour-from-stranger")
-    assert "Asks a favour before you know them: asks (a referral or introduction): " in lines[0]
+    assert 'Asks a favour before you know them: asks: "Could you refer me to your hiring manager?" ' \
+           "(a referral or introduction); no earlier mail with sam.okoye@postbox.example" in lines[0]
     assert lines[1].startswith(" 2.0 RF3 time-from-stranger")
     assert lines[-1] == " 5.0 RF3 total (premature-ask)"
 

@@ -152,6 +152,19 @@ def test_no_reply_mail_without_a_person_is_untouched() -> None:
     assert notify.apply_notification(p) is p
 
 
+def test_name_dot_headline_layout_with_a_message_label() -> None:
+    body = (
+        "Omar Said would like to connect with you\n\nOmar Said \u00b7 Product Manager at Northwind\n"
+        "2 mutual connections\n\nMessage: Hi Tamsin, loved your talk on error budgets.\n\n"
+        "[Accept] https://linkup.example/a/1\n\nYou are receiving this because you joined Linkup."
+    )
+    out = notify.apply_notification(relay_msg(body, "New connection request",
+                                              Address("Linkup", "invitations@linkup.example")))
+    assert out.from_ == Address("Omar Said", None)
+    assert out.via is not None and out.via.headline == "Product Manager at Northwind"
+    assert out.body_text == "Hi Tamsin, loved your talk on error budgets."
+
+
 def test_already_resolved_and_undelimited_messages() -> None:
     done = ParsedMessage(message_id=None, subject="x", from_=Address("Maya Okafor", None),
                          via=Via("notifications@circlenet.example"))
