@@ -6,6 +6,11 @@ cached). It covers the flags that depend on the message and the lists (RF1-RF4, 
 Gracefully Decline A Networking Request"); RF5/RF6 depend on the user's recent decisions and the clock and
 come from ``capacity_hits``.
 
+Matching: phrase rules are regular expressions over the lower-cased sentences the sender wrote (quotes,
+forwards and signatures removed, ``author_text``). Each alternative is compiled on its own; at import its
+parse tree gives the words a match must start with or contain, and per message an alternative only runs
+where those words occur (``_Rx``), which keeps a check in the low hundreds of microseconds.
+
 Scoring: each flag has several rules (``RULES``), each worth points (``rules.RuleSpec.points``, overridden
 by ``[checker] weights``; 0 disables a rule). A flag fires when the sum of its rules' points reaches its
 threshold (``rules.DEFAULT_THRESHOLDS``, overridden by ``[checker] thresholds``). Only hits of flags that
@@ -301,7 +306,7 @@ def _starts_nonword(items: Sequence[tuple[object, object]]) -> bool:
     if op is _C.AT:
         return av is _C.AT_BOUNDARY
     if op is _C.IN:
-        return all(o is _C.LITERAL and not chr(v).isalnum() for o, v in av)  # type: ignore[union-attr]
+        return all(o is _C.LITERAL and not chr(v).isalnum() for o, v in av)  # type: ignore[attr-defined]
     if op is _C.BRANCH:
         return all(_starts_nonword(list(alt) + rest) for alt in av[1])  # type: ignore[index]
     if op is _C.SUBPATTERN:
@@ -1189,6 +1194,14 @@ def check(message: ParsedMessage, context: CheckContext) -> list[FlagHit]:
     Returns a list of FlagHit, one per rule that matched, only for flags whose points reached the
     threshold. Pure and total: never raises on odd input, never does I/O. A message from the user's own
     address (``context.me``) gets no flags.
+
+    Rules (article red flags): RF1 pitch language (offering, prices, calls to action, pay-to-play,
+    investments; flattery, urgency, claims and unverified follow-ups only add to those); RF2 the
+    reputation_watch list or an ethically compromising ask; RF3 a favour asked by a sender who is not
+    known (``known_addresses``, or ``known_names`` for a relay's person); RF4 a negative contact or a
+    network_warnings entry (never content); RF7 a question whose topic is in domains the expertise does not
+    touch. ``tuning.extra_phrases``: RF1/RF2 phrases add the flag's threshold in points, RF3 phrases count as
+    favours (stranger only), RF7 phrases count as off-expertise topics; RF4 phrases are ignored.
     """
     ctx = context
     f = message.from_

@@ -608,6 +608,8 @@ RF3_ADVICE = (
     r"\bcan you (?:explain|help me understand)\b",
     r"\bwhat (?:should|would|do) (?:i|we) (?:do|choose|pick|use|say|charge|ask|expect)\b",
     r"\bwhere (?:should|do|can) i (?:start|begin|go|file|look)\b",
+    r"\bwhen (?:should|do) i\b",
+    r"\b(?:what|how|whether)\b[^.?!\n]{0,60}?\bdo you think (?:i|we) (?:should|could|need|ought)\b",
 )
 
 #: Question forms that ask the reader's knowledge (used with a '?' in the sentence).
