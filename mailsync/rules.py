@@ -297,7 +297,8 @@ RF2_CONFIDENTIAL_ASK = (
     r"\b(?:other|competing|rival|competitors'?) (?:bids|quotes|tenders|proposals|pricing|offers|submissions)\b",
     r"\b(?:send|share|forward|show|give|pass|leak|get) (?:me |us )?(?:a copy of )?(?:the |your |any )?"
     r"(?:\w+ ){0,2}?(?:confidential|internal|proprietary|privileged|classified|unpublished|embargoed|"
-    r"non-public|insider)\b",
+    r"non-public|insider)\b(?! (?:referral|candidate|role|position|opening|transfer|application|vacanc|job|"
+    r"newsletter|event|meetup|talk))",
     r"\b(?:confidential|internal|proprietary|privileged|insider|non-public|embargoed) (?:information|details|"
     r"figures|numbers|documents?|materials?|data|report|pricing|salary|salaries|results|strategy|plans)\b",
     r"\b(?:exam|test|interview|assessment|audit) (?:questions|answers|papers?) "
@@ -325,8 +326,10 @@ RF2_SECRECY = (
 )
 
 RF2_CLIENT_MATERIAL = (
-    r"\b(?:you|you've) (?:built|created|made|developed|designed|prepared|wrote|written|produced|ran|delivered) "
-    r"for (?:a |your |the |one of your )?(?:client|clients|customer|employer|[a-z][\w-]+)\b",
+    rf"\b{_MATERIAL}(?: and (?:\w+ ){{0,2}}?{_MATERIAL})? (?:that |which )?(?:you|you've) (?:built|created|made|"
+    r"developed|designed|prepared|wrote|written|produced|put together|used) for (?!(?:the |a |our |your )?"
+    r"(?:conference|talk|event|meetup|webinar|public|guild|community|class|course|audience|students|blog|"
+    r"newsletter|podcast|website)\b)(?:a |your |the |one of your )?(?:client|clients|customer|employer|[a-z][\w-]+)\b",
     r"\b(?:client|clients'|client's|customer|employer's|company's) (?:materials?|slides|deck|files?|documents?|"
     r"data|reports?|code|designs?|ip|intellectual property)\b",
 )

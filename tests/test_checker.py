@@ -202,6 +202,9 @@ def test_rf2_watch_domain_does_not_match_subdomains_or_lookalikes() -> None:
         ("Could you bill the client for 40 hours even though we'll only do 25? We split the difference.",
          "padded-invoice"),
         ("Would you mind passing me the email addresses of everyone on your meetup list?", "personal-data-ask"),
+        ("Could you send me the runbooks you wrote for your last client? Nobody needs to know.", "client-material"),
+        ("Could you send me the CAD files for the bridge? I'll reuse them for a client and won't credit you.",
+         "material-ask"),
         ("Our fund pays a guaranteed 3% per month, risk-free, so it's an easy yes.", "guaranteed-return"),
         ("Get a recognised Kubernetes Master certificate this weekend: no exams, no labs.",
          "credential-no-assessment"),
@@ -221,6 +224,8 @@ def test_rf2_ethics_asks_in_other_words(body: str, rule: str) -> None:
         "Please keep this confidential until Monday: I've been promoted to staff engineer!",
         "Could you share the public slides from your talk on error budgets?",
         "Thanks for reviewing our open-source chart last month; the five-star rating made the team's day.",
+        "Could you give me an internal referral for the platform role?",
+        "Could you send me the slides from the talk you gave for the SRE guild meetup?",
     ],
 )
 def test_rf2_not_raised_by_honest_requests(body: str) -> None:
