@@ -80,7 +80,8 @@ _MATERIAL_WORDS = (
     r"exercises|resources|reports?|data|dataset|source code|code|designs?|drawings?|plans|blueprints|"
     r"syllabus|course ?work|exam papers?|recipes?|scripts?|toolkit|checklists?|questionnaires?|statements?|"
     r"records|minutes|transcripts?|evidence|case files?|contracts?|agreements?|drafts?|briefs?|proposals?|"
-    r"bids?|quotes|invoices|budgets?|forecasts?|specs?|specifications|source files?|photos|videos"
+    r"bids?|quotes|invoices|budgets?|forecasts?|specs?|specifications|source files?|photos|videos|runbooks?|"
+    r"manuals?|handbooks?|policies|procedures|course materials?|lesson plans?|cad files?|drawings?"
 )
 _MATERIAL = f"(?:{_MATERIAL_WORDS})"
 
