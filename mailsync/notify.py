@@ -137,7 +137,8 @@ def _html_lines(html: str) -> tuple[list[str], list[tuple[str, str]]]:
 
 
 def _clean_name(raw: str) -> str | None:
-    n = raw.strip().strip("\"'*:").strip()
+    n = re.sub(r"\s*\((?:[^()]{0,30})\)\s*$", "", raw.strip())  # "(she/her)", "(2nd)"
+    n = n.strip().strip("\"'*:").strip()
     n = re.sub(r"\s+", " ", n)
     if not n or "@" in n or len(n) > 60 or _GENERIC_NAMES.match(n) or not _NAME_OK.match(n):
         return None
@@ -145,7 +146,7 @@ def _clean_name(raw: str) -> str | None:
 
 
 def _name_from(line: str) -> str | None:
-    s = line.strip()
+    s = re.sub(r"^(?:(?:re|fwd?|aw)\s*:\s*|\[[^\]]{1,40}\]\s*)+", "", line.strip(), flags=re.I)
     for rx in (_NAME_FIRST, _NAME_AFTER):
         m = rx.match(s)
         if m:
@@ -218,6 +219,8 @@ def _extract(lines: list[str], links: list[tuple[str, str]], subject: str, relay
     low_name = name.lower()
     for k in range(j, min(len(lines), j + 12)):
         cand = lines[k].strip().strip("*").strip()
+        if cand.lower().startswith(low_name):
+            cand = name + re.sub(r"^\s*\([^()]{0,30}\)", "", cand[len(name):])
         if cand.lower() == low_name:
             name_line = k
             break

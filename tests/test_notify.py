@@ -165,6 +165,16 @@ def test_name_dot_headline_layout_with_a_message_label() -> None:
     assert out.body_text == "Hi Tamsin, loved your talk on error budgets."
 
 
+def test_tagged_subject_and_pronouns_in_the_name() -> None:
+    body = ("You have a new message\n\nKarin Holt (she/her)\nUX Lead at Fjordline\n\nHey Tamsin, could you look "
+            "over my portfolio?\n\nView message: https://folio.example/messages/9\n")
+    out = notify.apply_notification(relay_msg(body, "[Folio] Karin Holt (she/her) sent you a message",
+                                              Address("Folio", "messages@folio.example")))
+    assert out.from_ == Address("Karin Holt", None)
+    assert out.via is not None and out.via.site == "Folio" and out.via.headline == "UX Lead at Fjordline"
+    assert out.body_text == "Hey Tamsin, could you look over my portfolio?"
+
+
 def test_already_resolved_and_undelimited_messages() -> None:
     done = ParsedMessage(message_id=None, subject="x", from_=Address("Maya Okafor", None),
                          via=Via("notifications@circlenet.example"))
