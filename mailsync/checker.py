@@ -540,6 +540,9 @@ _CUT = re.compile(
 _OUTLOOK_FROM = re.compile(r"^\s*\*?from:\*?\s+\S", re.I)
 _OUTLOOK_NEXT = re.compile(r"^\s*\*?(?:sent|date|to|subject):\*?\s", re.I)
 _SENT_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[^\sa-z])")
+_PARA_SPLIT = re.compile(r"\n\s*\n")
+_LABEL_SPLIT = re.compile(r"[-_]")
+_CAP_WORD = re.compile(r"[A-Z][\w&-]{2,}")
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf]|\d{1,2}[.)])\s+")
 
 
@@ -673,7 +676,7 @@ def _sentences(subject: str, body: str) -> _Doc:
     if subj:
         sents.append(subj)
         para.append(-1)
-    for p_i, block in enumerate(re.split(r"\n\s*\n", author_text(body))):
+    for p_i, block in enumerate(_PARA_SPLIT.split(author_text(body))):
         buf: list[str] = []
         chunks: list[str] = []
         for line in block.split("\n"):
@@ -933,10 +936,10 @@ def _company_tokens(message: ParsedMessage) -> set[str]:
         dom = f.address.rpartition("@")[2].lower()
         labels = dom.split(".")[:-1] or dom.split(".")
         for lab in labels:
-            out.update(x for x in re.split(r"[-_]", lab) if len(x) >= 3)
+            out.update(x for x in _LABEL_SPLIT.split(lab) if len(x) >= 3)
             out.add(lab.replace("-", ""))
     if message.via and message.via.headline:
-        out.update(w.lower() for w in re.findall(r"[A-Z][\w&-]{2,}", message.via.headline))
+        out.update(w.lower() for w in _CAP_WORD.findall(message.via.headline))
     return out
 
 

@@ -58,6 +58,12 @@ _STOP_LINE = re.compile(
 _CHROME_LINE = re.compile(r"^(?:\d+\s+(?:mutual|shared|common)\s+(?:connections?|contacts?|friends?)|"
                           r"(?:mutual|shared) (?:connections?|contacts?):?.*|see all|view all)$", re.I)
 _MESSAGE_LABEL = re.compile(r"^(?:message|their message|note|personal note|his message|her message)\s*:\s*", re.I)
+_PAREN_TAIL = re.compile(r"\s*\((?:[^()]{0,30})\)\s*$")
+_PAREN_HEAD = re.compile(r"^\s*\([^()]{0,30}\)")
+_SUBJECT_TAGS = re.compile(r"^(?:(?:re|fwd?|aw)\s*:\s*|\[[^\]]{1,40}\]\s*)+", re.I)
+_SITE_SUFFIX = re.compile(r"\s+(?:notifications?|messages?|messaging|invitations?|team|alerts?|updates?)$", re.I)
+_HEADLINE_AFTER_NAME = re.compile(r"^\s*[\u00b7\u2022|,\u2013\u2014-]\s*(\S.{0,118})$")
+_HTMLISH = re.compile(r"<(?:html|body|div|p|table)\b", re.I)
 _URL = re.compile(r"https?://[^\s<>\"')\]]+", re.I)
 _PROFILE_PATH = re.compile(r"/(?:in|profile|profiles|people|person|member|members|user|users|u|p|pub)/", re.I)
 _BAD_LINK = re.compile(r"unsubscribe|/u/|settings|preferences|privacy|help|/invitations?/|/messages?/|accept|"
@@ -137,16 +143,16 @@ def _html_lines(html: str) -> tuple[list[str], list[tuple[str, str]]]:
 
 
 def _clean_name(raw: str) -> str | None:
-    n = re.sub(r"\s*\((?:[^()]{0,30})\)\s*$", "", raw.strip())  # "(she/her)", "(2nd)"
+    n = _PAREN_TAIL.sub("", raw.strip())  # "(she/her)", "(2nd)"
     n = n.strip().strip("\"'*:").strip()
-    n = re.sub(r"\s+", " ", n)
+    n = " ".join(n.split())
     if not n or "@" in n or len(n) > 60 or _GENERIC_NAMES.match(n) or not _NAME_OK.match(n):
         return None
     return n
 
 
 def _name_from(line: str) -> str | None:
-    s = re.sub(r"^(?:(?:re|fwd?|aw)\s*:\s*|\[[^\]]{1,40}\]\s*)+", "", line.strip(), flags=re.I)
+    s = _SUBJECT_TAGS.sub("", line.strip())
     for rx in (_NAME_FIRST, _NAME_AFTER):
         m = rx.match(s)
         if m:
@@ -159,8 +165,7 @@ def _name_from(line: str) -> str | None:
 def _site_name(parsed: ParsedMessage, relay: str) -> str:
     name = parsed.from_.name if parsed.from_ else None
     if name:
-        name = re.sub(r"\s+(?:notifications?|messages?|messaging|invitations?|team|alerts?|updates?)$", "",
-                      name.strip(), flags=re.I)
+        name = _SITE_SUFFIX.sub("", name.strip())
         if name and "@" not in name:
             return name
     dom = relay.rpartition("@")[2].lower().split(".")
@@ -220,12 +225,12 @@ def _extract(lines: list[str], links: list[tuple[str, str]], subject: str, relay
     for k in range(j, min(len(lines), j + 12)):
         cand = lines[k].strip().strip("*").strip()
         if cand.lower().startswith(low_name):
-            cand = name + re.sub(r"^\s*\([^()]{0,30}\)", "", cand[len(name):])
+            cand = name + _PAREN_HEAD.sub("", cand[len(name):])
         if cand.lower() == low_name:
             name_line = k
             break
         rest = cand[len(name):] if cand.lower().startswith(low_name) else ""
-        m = re.match(r"^\s*[\u00b7\u2022|,\u2013\u2014-]\s*(\S.{0,118})$", rest)
+        m = _HEADLINE_AFTER_NAME.match(rest)
         if m and not _URL.search(rest):
             name_line, headline = k, m.group(1).strip()
             break
@@ -302,7 +307,7 @@ def _apply(parsed: ParsedMessage, html: str | None) -> ParsedMessage:
     candidates: list[tuple[list[str], list[tuple[str, str]]]] = []
     if html:
         candidates.append(_html_lines(html))
-    if "<" in text and re.search(r"<(?:html|body|div|p|table)\b", text, re.I):
+    if "<" in text and _HTMLISH.search(text):
         candidates.append(_html_lines(text))
     candidates.append(([" ".join(x.split()) for x in text.replace("\r", "").split("\n")], []))
     blob = (parsed.subject or "") + "\n" + text + "\n" + (html or "")
