@@ -1005,6 +1005,10 @@ def _rf2(doc: _Doc, message: ParsedMessage, ctx: CheckContext) -> list[_Hit]:
         if rule_id == "credential-no-assessment" and not _CREDENTIAL_WORD.search(doc.low):
             continue
         hits.append((rule_id, (f"{_SPEC[rule_id].label}: {_quote(doc, i, a, b)}",)))
+    primaries = {r for r, _ev in hits if not _SPEC[r].support}
+    if primaries == {"client-material"}:
+        # the same ask seen twice is one sign, not two: a client's material needs a second sign
+        hits = [h for h in hits if h[0] != "material-ask"]
     return hits
 
 

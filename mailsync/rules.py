@@ -517,6 +517,11 @@ RF3_REFERRAL = (
     r"(?:could|can|should|might)\b",
     r"\bwho (?:else )?(?:should|could|can|might) i (?:talk|speak|reach out|write|turn) to\b",
     r"\bknow (?:anyone|someone|anybody) (?:who|at|in|that)\b",
+    r"\b(?:share|sharing|forward|forwarding|pass|passing|circulate|circulating|repost|reposting|boost|boosting)\b"
+    r"[^.?!\n]{0,20}?\b(?:my|our|this|the) (?:job (?:post|posting|ad|advert|listing|opening)|post|posting|vacancy|"
+    r"opening|announcement|article|launch|fundraiser|petition|campaign)\b[^.?!\n]{0,40}?\b(?:network|followers|"
+    r"contacts|team|colleagues|community|connections|along|on|around)\b",
+    r"\bvote for (?:me|my|us|our)\b",
 )
 
 RF3_ENDORSE = (
@@ -607,6 +612,10 @@ RF3_ADVICE = (
     r"\b(?:a|one|some|a few|couple of) (?:quick )?questions? (?:for you|about)\b",
     r"\b(?:ask|asking) you (?:a |some |a few |a couple of )?(?:quick )?(?:questions?|about)\b",
     r"\binformational interview\b",
+    r"\b(?:fill(?:ing)? (?:out|in)|complete|completing|take|taking|answer|answering) (?:a |my |our |this |the )?"
+    r"(?:short |quick |brief |\d+[- ]minute )?(?:survey|questionnaire|poll)\b",
+    r"\b(?:participate|participating|take part|taking part) in (?:my|our) (?:research|study|survey|interviews?|"
+    r"thesis|dissertation)\b",
     r"\b(?:learn|hear) (?:more )?(?:about|from) your (?:career|path|journey|experience|story|background)\b",
     r"\bany idea (?:how|what|whether|if|which|why)\b",
     r"\bcan you (?:explain|help me understand)\b",

@@ -248,6 +248,8 @@ def test_rf2_not_raised_by_honest_requests(body: str) -> None:
         "Quick question: how do I get my first SRE job without a degree?",
         "I'd really appreciate any pointers on breaking into incident management.",
         "Could you put me in touch with the person who runs your platform team?",
+        "Would you mind filling out a 5-minute survey for my dissertation on on-call stress?",
+        "Could you share my job post with your network? We're hiring two SREs.",
     ],
 )
 def test_rf3_favours_from_a_stranger(body: str) -> None:
