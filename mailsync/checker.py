@@ -388,7 +388,7 @@ class _Rx:
     (``_gate_keys``), or always. ``register=False`` (per-config phrase lists) scans every alternative.
     """
 
-    __slots__ = ("alts", "starts", "gates", "g4", "g3", "gsub", "always", "whole")
+    __slots__ = ("alts", "starts", "gates", "by4", "by3", "bysub", "always", "whole")
 
     def __init__(self, patterns: Iterable[str], register: bool = True) -> None:
         pats = list(patterns)
@@ -419,10 +419,23 @@ class _Rx:
             self.gates.append((frozenset(k for kind, k in gate if kind == "w4"),
                                frozenset(k for kind, k in gate if kind == "w3"),
                                tuple(k for kind, k in gate if kind == "sub")))
-        self.always = any(g is None for g in self.gates)
-        self.g4 = frozenset().union(*(g[0] for g in self.gates if g))
-        self.g3 = frozenset().union(*(g[1] for g in self.gates if g))
-        self.gsub = tuple(dict.fromkeys(k for g in self.gates if g for k in g[2]))
+        #: always-run alternatives, and gate key -> alternatives (an inverted index per rule)
+        self.always = tuple(i for i, g in enumerate(self.gates) if g is None)
+        by4: dict[str, list[int]] = {}
+        by3: dict[str, list[int]] = {}
+        bysub: dict[str, list[int]] = {}
+        for i, g in enumerate(self.gates):
+            if g is None:
+                continue
+            for k in g[0]:
+                by4.setdefault(k, []).append(i)
+            for k in g[1]:
+                by3.setdefault(k, []).append(i)
+            for k in g[2]:
+                bysub.setdefault(k, []).append(i)
+        self.by4 = {k: tuple(v) for k, v in by4.items()}
+        self.by3 = {k: tuple(v) for k, v in by3.items()}
+        self.bysub = tuple((k, tuple(v)) for k, v in bysub.items())
 
 
 def _quality(keys: Sequence[_Key]) -> int:
@@ -618,15 +631,19 @@ class _Doc:
         p4 = self._p4 if self._p4 is not None else self._index()
         p3 = self._p3
         low = self.low
-        if (not rx.always and rx.g4.isdisjoint(p4) and rx.g3.isdisjoint(p3)
-                and not any(k in low for k in rx.gsub)):
-            return []
+        live: set[int] = set(rx.always)
+        for k in rx.by4.keys() & p4:
+            live.update(rx.by4[k])
+        for k in rx.by3.keys() & p3:
+            live.update(rx.by3[k])
+        for k, idx in rx.bysub:
+            if k in low:
+                live.update(idx)
         out: list[tuple[int, int]] = []
+        if not live:
+            return out
         starts_of = self._word_starts
-        for i, gate in enumerate(rx.gates):
-            if gate is not None and gate[0].isdisjoint(p4) and gate[1].isdisjoint(p3) and not any(
-                    k in low for k in gate[2]):
-                continue
+        for i in live:
             starts = rx.starts[i]
             alt = rx.alts[i]
             if starts is None:
