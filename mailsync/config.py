@@ -64,7 +64,7 @@ class ServerSettings(_Strict):
     """Login name; defaults to ``[identity] email``."""
     password: str | None = Field(default=None, repr=False)
     """The password itself (discouraged: prefer password_command)."""
-    password_command: list[str] | str | None = None
+    password_command: list[str] | str | None = Field(default=None, repr=False)
     """argv list (or a string split like a shell would, never run by one) that prints the password."""
     ca_file: str | None = None
     """Extra CA certificate (PEM) to trust, e.g. a self-signed server's; checks stay on."""
