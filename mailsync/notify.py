@@ -63,6 +63,8 @@ _PAREN_HEAD = re.compile(r"^\s*\([^()]{0,30}\)")
 _SUBJECT_TAGS = re.compile(r"^(?:(?:re|fwd?|aw)\s*:\s*|\[[^\]]{1,40}\]\s*)+", re.I)
 _SITE_SUFFIX = re.compile(r"\s+(?:notifications?|messages?|messaging|invitations?|team|alerts?|updates?)$", re.I)
 _HEADLINE_AFTER_NAME = re.compile(r"^\s*[\u00b7\u2022|,\u2013\u2014-]\s*(\S.{0,118})$")
+_VIA_NAME = re.compile(r"^(?P<n>.{2,80}?)\s+(?:via|on|through)\s+(?P<site>[^\s].{0,40})$", re.I)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|my|me|we|we're|our|you|your)\b", re.I)
 _HTMLISH = re.compile(r"<(?:html|body|div|p|table)\b", re.I)
 _URL = re.compile(r"https?://[^\s<>\"')\]]+", re.I)
 _PROFILE_PATH = re.compile(r"/(?:in|profile|profiles|people|person|member|members|user|users|u|p|pub)/", re.I)
@@ -164,6 +166,8 @@ def _name_from(line: str) -> str | None:
 
 def _site_name(parsed: ParsedMessage, relay: str) -> str:
     name = parsed.from_.name if parsed.from_ else None
+    if name and _VIA_NAME.match(name):
+        name = _VIA_NAME.match(name).group("site")  # type: ignore[union-attr]
     if name:
         name = _SITE_SUFFIX.sub("", name.strip())
         if name and "@" not in name:
@@ -205,10 +209,12 @@ def _profile_url(lines: list[str], links: list[tuple[str, str]], name: str) -> s
     return None
 
 
-def _extract(lines: list[str], links: list[tuple[str, str]], subject: str, relay: str
-             ) -> tuple[str, str | None, str | None, str | None, str | None] | None:
+def _extract(lines: list[str], links: list[tuple[str, str]], subject: str, relay: str,
+             display: str | None = None) -> tuple[str, str | None, str | None, str | None, str | None] | None:
     """Return (name, headline, message, profile_url, address) or None when no person is named."""
     name = _name_from(subject)
+    if name is None and display and _VIA_NAME.match(display):
+        name = _clean_name(_VIA_NAME.match(display).group("n"))  # type: ignore[union-attr]
     start = -1
     for i, line in enumerate(lines):
         n = _name_from(line)
@@ -237,7 +243,15 @@ def _extract(lines: list[str], links: list[tuple[str, str]], subject: str, relay
     cursor = name_line + 1 if name_line >= 0 else max(start + 1, 0)
     while cursor < len(lines) and (not lines[cursor].strip() or _CHROME_LINE.match(lines[cursor].strip())):
         cursor += 1
-    if name_line >= 0 and headline is None and cursor < len(lines):
+    if name_line < 0 and start >= 0 and cursor < len(lines):
+        # "X sent you a message" directly followed by their headline (no line with the name alone)
+        cand = lines[cursor].strip()
+        if (cand and len(cand) <= 120 and not _GREETING.match(cand) and not _URL.search(cand)
+                and not _STOP_LINE.match(cand) and not cand.endswith((".", "?", "!", ":"))
+                and cand[0] not in "\"'\u201c\u2018" and not _FIRST_PERSON.search(cand)):
+            headline = cand
+            cursor += 1
+    elif name_line >= 0 and headline is None and cursor < len(lines):
         cand = lines[cursor].strip()
         if (cand and len(cand) <= 120 and not _GREETING.match(cand) and not _URL.search(cand)
                 and not _STOP_LINE.match(cand) and not cand.endswith(("?", "!")) and cand.count(". ") == 0):
@@ -314,7 +328,7 @@ def _apply(parsed: ParsedMessage, html: str | None) -> ParsedMessage:
     if not _SITE_SIGNALS.search(blob):
         return parsed
     for lines, links in candidates:
-        got = _extract(lines, links, parsed.subject or "", relay)
+        got = _extract(lines, links, parsed.subject or "", relay, parsed.from_.name)
         if got is None:
             continue
         name, headline, message, profile_url, address = got

@@ -175,6 +175,18 @@ def test_tagged_subject_and_pronouns_in_the_name() -> None:
     assert out.body_text == "Hey Tamsin, could you look over my portfolio?"
 
 
+def test_via_display_name_and_headline_right_after_the_header_line() -> None:
+    body = ("Circlenet\n\nNoor Haddad sent you a message\nPlatform lead | Ex-Tidewell\n\n"
+            "\"Hi Tamsin, could you introduce me to your on-call lead?\"\n\n"
+            "View Noor's profile: https://circlenet.example/people/noor-h\n")
+    out = notify.apply_notification(relay_msg(body, "You have a new message",
+                                              Address("Noor Haddad via Circlenet", "noreply@mail.circlenet.example")))
+    assert out.from_ == Address("Noor Haddad", None)
+    assert out.via == Via("noreply@mail.circlenet.example", "notification", "Circlenet",
+                          "https://circlenet.example/people/noor-h", "Platform lead | Ex-Tidewell")
+    assert out.body_text == "Hi Tamsin, could you introduce me to your on-call lead?"
+
+
 def test_already_resolved_and_undelimited_messages() -> None:
     done = ParsedMessage(message_id=None, subject="x", from_=Address("Maya Okafor", None),
                          via=Via("notifications@circlenet.example"))
