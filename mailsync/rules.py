@@ -691,26 +691,39 @@ RF7_ASK = (
     r"\bwhere (?:should|do|can) i (?:start|begin|file|look)\b",
     r"\bwhen (?:should|do) (?:i|we)\b",
     r"\b(?:what|which|how|whether)\b[^.?!\n]{0,60}?\bdo you think\b",
+    r"\bhow (?:would|should|do|can|could) (?:you|we)\b",
+    r"\bwhat (?:is|are|'s) (?:the )?(?:best|right|correct|proper|usual|standard) (?:way|approach|option|tool|rate|"
+    r"price|structure|setup|process)\b",
 ) + RF3_QUESTION
 
 #: Topic domains: name -> terms (words or phrases; matched after stemming). Deliberately broad so that any
 #: user's expertise maps onto some of them; a question is "out of depth" when its domain terms fall in
 #: domains the user's expertise does not touch.
 DOMAINS: dict[str, tuple[str, ...]] = {
-    "software and cloud infrastructure": (
-        "kubernetes", "k8s", "docker", "container", "containers", "cluster", "node pool", "node pools",
+    "cloud infrastructure and devops": (
+        "kubernetes", "k8s", "docker", "container", "containers", "cluster", "clusters", "node pool", "node pools",
+        "autoscaling", "autoscaler", "devops", "ci/cd", "deployment", "deploy", "cloud", "aws", "azure", "gcp",
+        "server", "servers", "hosting", "cloud host", "cloud provider", "cloud cost", "latency", "scalability",
+        "lift-and-shift", "terraform", "serverless", "storage", "audit logging", "logging", "load balancer",
+        "caching", "uptime", "data centre", "data center", "helm", "cdn", "dns", "vpn", "network security",
+        "firewall", "encryption", "cybersecurity", "patient portal",
+    ),
+    "software development": (
         "microservice", "microservices", "monolith", "java", "python", "javascript", "typescript", "golang",
         "react", "database", "databases", "sql", "postgres", "mysql", "mongodb", "api", "apis", "backend",
-        "frontend", "devops", "ci/cd", "deployment", "deploy", "cloud", "aws", "azure", "gcp", "server",
-        "servers", "hosting", "cloud host", "latency", "scalability", "refactor", "refactoring", "codebase",
-        "lift-and-shift", "terraform", "serverless", "storage", "audit logging", "logging", "encryption",
-        "cybersecurity", "firewall", "hris", "on-premise", "on-prem", "saas", "data migration", "migrate",
-        "migration", "software", "source code", "bug", "programming", "repository", "github", "load balancer",
-        "caching", "erp", "crm system", "it system", "it systems", "vendor lock-in", "uptime", "sso",
-        "authentication", "patient portal", "tech stack", "framework", "mobile app", "web app", "wordpress",
-        "shopify", "website builder", "domain name", "dns", "vpn", "laptop", "spreadsheet macro", "backup",
-        "backups", "cloud backup", "cloud provider", "file storage", "data centre", "data center", "email server",
-        "password manager", "it support",
+        "frontend", "refactor", "refactoring", "codebase", "code", "code review", "source code", "bug", "bugs",
+        "programming", "repository", "github", "framework", "mobile app", "web app", "software", "software engineer",
+        "developer", "developers", "engineering", "unit tests", "tech stack", "django", "rails",
+    ),
+    "business it systems": (
+        "hris", "erp", "crm system", "it system", "it systems", "on-premise", "on-prem", "saas", "data migration",
+        "migrate", "migration", "vendor lock-in", "sso", "authentication", "wordpress", "shopify",
+        "website builder", "domain name", "laptop", "spreadsheet macro", "backup", "backups", "cloud backup",
+        "file storage", "email server", "password manager", "it support",
+    ),
+    "incident and operations management": (
+        "incident", "incidents", "incident response", "on-call", "postmortem", "post-mortem", "outage",
+        "outages", "runbook", "runbooks", "pager", "escalation policy", "site reliability", "sre",
     ),
     "tax and accounting": (
         "vat", "tax", "taxes", "taxation", "reverse-charge", "reverse charge", "invoice", "invoicing",
@@ -821,7 +834,7 @@ _WEAK_TERMS_WORDS = """
     prototype prototyping ui student students lecture classroom funnel clicks followers legal court compliance
     compliant retention regulatory liability consent investor investors round cloud hosting database api
     resume cv salary facilitation morale delegation stakeholder nerves speech storytelling keynote cluster
-    container containers code
+    container containers code engineering developer developers software framework incident incidents
     """
 WEAK_TERMS = frozenset(_WEAK_TERMS_WORDS.split())
 

@@ -394,9 +394,19 @@ def test_rf7_for_a_different_profession() -> None:
     body = "Which cloud provider would you recommend for hosting our Django app, and how should we size the servers?"
     hits = checker.check(msg(body, addr="felix.brandt@cobaltworks.example"), nurse)
     assert codes(hits) == {"RF7"}
-    assert "software and cloud infrastructure" in evidence(hits, "RF7")
+    assert "cloud infrastructure and devops" in evidence(hits, "RF7")
     inside = "How should I explain a new feeding schedule to anxious parents of a premature baby?"
     assert "RF7" not in codes(checker.check(msg(inside, addr="felix.brandt@cobaltworks.example"), nurse))
+
+
+def test_rf7_engineering_manager_keeps_code_but_not_clusters() -> None:
+    manager = ctx(expertise=("engineering management", "code review", "incident response", "on-call"))
+    inside = "How should we structure code review so juniors get feedback within a day?"
+    assert "RF7" not in codes(checker.check(msg(inside, addr="felix.brandt@cobaltworks.example"), manager))
+    outside = "How would you tune our Kubernetes cluster autoscaling so the node pools scale up earlier?"
+    hits = checker.check(msg(outside, addr="felix.brandt@cobaltworks.example"), manager)
+    assert codes(hits) == {"RF7"}
+    assert "cloud infrastructure and devops" in evidence(hits, "RF7")
 
 
 def test_rf7_needs_an_expertise() -> None:
