@@ -81,7 +81,8 @@ _MATERIAL_WORDS = (
     r"syllabus|course ?work|exam papers?|recipes?|scripts?|toolkit|checklists?|questionnaires?|statements?|"
     r"records|minutes|transcripts?|evidence|case files?|contracts?|agreements?|drafts?|briefs?|proposals?|"
     r"bids?|quotes|invoices|budgets?|forecasts?|specs?|specifications|source files?|photos|videos|runbooks?|"
-    r"manuals?|handbooks?|policies|procedures|course materials?|lesson plans?|cad files?|drawings?"
+    r"manuals?|handbooks?|policies|procedures|course materials?|lesson plans?|cad files?|drawings?|"
+    r"interview questions|(?:salary|pay) (?:bands|ranges|data)|question bank"
 )
 _MATERIAL = f"(?:{_MATERIAL_WORDS})"
 
