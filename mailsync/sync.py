@@ -394,7 +394,7 @@ class _Run:
                         Message.folder_id == row_id, col(Message.uid).in_(part))).all():
                     if mid is not None:
                         detached.setdefault(ident, []).append(mid)
-                s.exec(update(Message).where(Message.folder_id == row_id, col(Message.uid).in_(part))
+                s.exec(update(Message).where(col(Message.folder_id) == row_id, col(Message.uid).in_(part))
                        .values(uid=None))
         for ids in detached.values():
             ids.sort()
@@ -796,13 +796,11 @@ class _Preparer:
         if self.pool is None:
             done = self._here(fetched)
             return lambda: done
-        from concurrent.futures.process import BrokenProcessPool
-
         step = max(1, -(-len(fetched) // self.workers))
         try:
             futs = [self.pool.submit(_pool_prepare, [(fm.uid, fm.raw) for fm in fetched[i:i + step]])
                     for i in range(0, len(fetched), step)]
-        except (BrokenProcessPool, RuntimeError):
+        except Exception:  # noqa: BLE001 - a broken or shut-down pool: do the work here
             self._drop_pool()
             done = self._here(fetched)
             return lambda: done
@@ -810,8 +808,8 @@ class _Preparer:
         def result() -> list[Prepared]:
             try:
                 return [p for f in futs for p in f.result()]
-            except BrokenProcessPool:
-                self._drop_pool()
+            except Exception:  # noqa: BLE001 - a worker died (BrokenProcessPool) or a task failed: here, then
+                self._drop_pool()  # a real bug raises again, in this process, with its own traceback
                 return self._here(fetched)
 
         return result

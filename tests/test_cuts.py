@@ -27,7 +27,7 @@ from sqlmodel import col, select
 from mailsync import sync
 from mailsync.config import Settings, load_config
 from mailsync.errors import ServerUnreachable
-from mailsync.models import Folder, Message
+from mailsync.models import Folder, KnownAddress, Message
 from mailsync.store import Store
 from tests import mailgen
 from tests.servers.config_factory import write_config
@@ -81,6 +81,15 @@ def server_state(acct: ImapAccount, folder: str = REQ) -> ServerState:
             mid = hdr["Message-ID"]
             out[uid] = (str(mid).strip() if mid else None, flags)
     return acct.uidvalidity(folder), out
+
+
+#: The Sent history of the ``loaded`` account: each address written to once (a cut must not count one twice).
+KNOWN = {"dana@example.com": 1, "jo@example.net": 1}
+
+
+def known(store: Store) -> dict[str, int]:
+    with store.session() as s:
+        return {k.address: k.count for k in s.exec(select(KnownAddress)).all()}
 
 
 def db_rows(store: Store) -> list[Message]:
@@ -239,13 +248,48 @@ def test_cuts_during_initial_sync(tmp_path: Path, loaded: ImapAccount, proxies: 
         settings = settings_via(tmp_path, loaded, proxies[kind], db, security=kind, name=f"cut-{i}.toml")
         run_cut(settings, store, proxies[kind], tally, N_MESSAGES, **arm)
         problems = compare(store, loaded, tally, expected=expected)
+        history = known(store)
         store.close()
         assert problems == [], f"cut {i} ({kind} {arm}): {problems[:5]}"
+        assert history == KNOWN, f"cut {i} ({kind} {arm}): Sent history {history}"
         db.unlink()
     print(tally.line("initial sync"))
     assert tally.runs >= 40  # with the flag-change pass below: more than 50 cut points in all
     assert tally.cut >= 36  # nearly every point lies inside the sync (the last ones may fall in LOGOUT)
     assert tally.resumed >= 15  # many cuts left committed batches behind that the next pass resumed from
+    assert (tally.lost, tally.doubled, tally.wrong_flags) == (0, 0, 0)
+
+
+def test_cuts_with_the_process_pool(tmp_path: Path, loaded: ImapAccount, proxies: dict[str, CutProxy],
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same cuts on the path a big initial sync takes (parse + check in a process pool while the next
+    batch is fetched): the pool threshold is lowered so 300 messages use it."""
+    monkeypatch.setattr(sync, "BATCH_SIZE", CUT_BATCH)
+    monkeypatch.setattr(sync, "POOL_MIN", 50)
+    if sync.pool_size(N_MESSAGES) == 0:
+        pytest.skip("one CPU: the sync never uses a process pool here")
+    expected = server_state(loaded)
+    proxy = proxies["tls"]
+    proxy.disarm()
+    db = tmp_path / "measure.sqlite"
+    store = Store(f"sqlite:///{db}")
+    assert sync.run_sync(settings_via(tmp_path, loaded, proxy, db, name="m.toml"), store=store, flush=False).new \
+        == N_MESSAGES
+    store.close()
+    total = proxy.s2c_bytes
+    tally = Tally()
+    for i, n in enumerate(spread(total, 5, start=total // 10)):
+        db = tmp_path / f"pool-{i}.sqlite"
+        store = Store(f"sqlite:///{db}")
+        run_cut(settings_via(tmp_path, loaded, proxy, db, name=f"pool-{i}.toml"), store, proxy, tally, N_MESSAGES,
+                cut_s2c=n)
+        problems = compare(store, loaded, tally, expected=expected)
+        history = known(store)
+        store.close()
+        assert problems == [], f"pool cut {i} at {n}: {problems[:5]}"
+        assert history == KNOWN
+    print(tally.line("initial sync with the process pool"))
+    assert tally.cut == 5 and tally.resumed >= 3
     assert (tally.lost, tally.doubled, tally.wrong_flags) == (0, 0, 0)
 
 
@@ -298,7 +342,9 @@ def test_cuts_during_flag_change_pass(tmp_path: Path, loaded: ImapAccount, proxi
                 len(expected[1]), **arm)
         problems = compare(store, loaded, tally, expected=expected)
         kept = {m.uid: m.id for m in db_rows(store) if m.uid in base_ids}
+        history = known(store)
         store.close()
+        assert history == KNOWN
         assert problems == [], f"cut {i} {arm}: {problems[:5]}"
         assert kept == {u: i for u, i in base_ids.items() if u in kept}  # unchanged messages keep their row ids
         assert len(kept) == N_MESSAGES - 4
