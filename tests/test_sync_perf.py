@@ -1,0 +1,216 @@
+"""The speed-ups of the sync path give the same results as the plain ways (issue "Fast on big mailboxes"):
+imaplib FETCH parsing vs imapclient's, the bulk insert vs the ORM one, the process pool vs parsing here, and
+the compat32 parse vs ``parse.parse``. Real Dovecot, real SQLite."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import select
+
+from mailsync import inbox, parse, sync
+from mailsync.config import Settings, load_config
+from mailsync.imap import ImapConnection, connect
+from mailsync.models import Correction, Message, Reply
+from mailsync.store import Store
+from mailsync.types import CheckContext, FlagHit
+from tests import mailgen
+from tests.servers.config_factory import write_config
+from tests.servers.dovecot_fixtures import ImapAccount
+
+REQ = "Networking"
+
+
+def variety() -> list[bytes]:
+    """Requests of every shape the generator makes, plus bodies that look like IMAP syntax."""
+    out = [mailgen.request(kind=k, message_id=f"<{k}@example.org>")
+           for k in ("clean", "selling", "stranger-ask", "reputation", "out-of-depth")]
+    out.append(mailgen.request(html="<p>Hello <b>there</b></p><p>Could you refer me?</p>", body=None,
+                               message_id="<html@example.org>"))
+    out.append(mailgen.request(body="A line with ) and {12}\r\n and * 3 FETCH (UID 9) inside.", charset="utf-8",
+                               message_id="<syntax@example.org>"))
+    out.append(mailgen.request(sender=("Zoë Ünal", "zoe@example.org"), subject="Grüße aus Köln",
+                               charset="iso-8859-1", body="Schöne Grüße", message_id="<latin@example.org>"))
+    out.append(mailgen.request(message_id=None, subject="No Message-ID"))
+    out.append(mailgen.notification())
+    out.append(mailgen.broken_message())
+    return out
+
+
+def settings_for(tmp_path: Path, acct: ImapAccount, db: str = "db.sqlite") -> Settings:
+    acct.create_folder("Sent")
+    path = write_config(tmp_path / f"{db}.toml", imap=acct.imap_config(),
+                        identity={"name": "Alex Rivera", "email": "alex@example.com"},
+                        database_url=f"sqlite:///{tmp_path}/{db}")
+    return load_config(path)
+
+
+def test_quick_fetch_matches_imapclient(tmp_path: Path, imap_account: ImapAccount) -> None:
+    raws = variety()
+    uids = imap_account.append(REQ, raws[:6], when=datetime(2026, 11, 2, 8, 0, tzinfo=UTC))
+    uids += imap_account.append(REQ, raws[6:], flags=["\\Seen", "$Label1"])
+    imap_account.add_flags(REQ, uids[:2], ["\\Flagged", "\\Answered"])
+    with connect(settings_for(tmp_path, imap_account)) as conn:
+        conn.select(REQ)
+        quick = conn._fetch_bodies_quick(uids)
+        assert quick is not None
+        plain = conn.client.fetch(list(uids), ["BODY.PEEK[]", "FLAGS", "INTERNALDATE", "RFC822.SIZE"])
+        assert [fm.uid for fm in quick] == uids
+        for fm in quick:
+            d = plain[fm.uid]
+            assert fm.raw == bytes(d[b"BODY[]"])
+            assert fm.flags == tuple(f.decode() for f in d[b"FLAGS"])
+            assert fm.internaldate == d[b"INTERNALDATE"].astimezone(UTC)
+            assert fm.size == d[b"RFC822.SIZE"] == len(fm.raw)
+        assert quick[0].internaldate == datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+        assert set(quick[0].flags) == {"\\Flagged", "\\Answered"}
+        assert set(quick[-1].flags) == {"\\Seen", "$Label1"}
+        assert conn.fetch_messages(uids) == quick
+        assert conn.fetch_messages([max(uids) + 5]) == []  # a UID that does not exist: absent
+
+
+def test_quick_fetch_declines_unknown_shapes(tmp_path: Path, imap_account: ImapAccount,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    uids = imap_account.append(REQ, variety()[:2])
+    with connect(settings_for(tmp_path, imap_account)) as conn:
+        conn.select(REQ)
+        expected = conn.fetch_messages(uids)
+        real_uid = conn.client._imap.uid
+
+        def odd(*args: Any) -> Any:  # an answer with an item the quick parser does not know
+            typ, data = real_uid(*args)
+            first = data[0]
+            return typ, [(first[0].replace(b"UID ", b"X-ODD 1 UID "), first[1]), *data[1:]]
+
+        monkeypatch.setattr(conn.client._imap, "uid", odd)
+        assert conn._fetch_bodies_quick(uids) is None
+        monkeypatch.setattr(conn.client._imap, "uid", real_uid)
+        monkeypatch.setattr(ImapConnection, "_fetch_bodies_quick", lambda self, u: None)
+        assert conn.fetch_messages(uids) == expected  # the imapclient path gives the same
+
+
+def _rows(db: Path, table: str, skip: tuple[str, ...]) -> list[dict[str, Any]]:
+    con = sqlite3.connect(db)
+    con.row_factory = sqlite3.Row
+    try:
+        cur = con.execute(f"SELECT * FROM {table} ORDER BY id")
+        return [{k: r[k] for k in r.keys() if k not in skip} for r in cur]  # noqa: SIM118 - sqlite3.Row
+    finally:
+        con.close()
+
+
+def test_bulk_insert_makes_the_same_rows_as_the_orm(tmp_path: Path) -> None:
+    raws = variety()
+    hits = [FlagHit("RF3", "premature-ask", "favour-from-stranger", 3.0, ('asks: "refer me"',)),
+            FlagHit("RF1", "selling", "pitch", 2.5, ("offer", "demo\udcff"))]
+    dbs = {}
+    for mode in ("orm", "bulk"):
+        db = tmp_path / f"{mode}.sqlite"
+        store = Store(f"sqlite:///{db}")
+        parsed = [parse.parse(r) for r in raws]
+        idents = [inbox.identity_of(p, r)[0] for p, r in zip(parsed, raws, strict=True)]
+        with store.session() as s:  # corrections and replies exist before the messages arrive
+            s.add(Correction(identity=idents[0], code="RF3", action="dismiss"))
+            s.add(Correction(identity=idents[0], code="RF7", action="add"))
+            s.add(Reply(request_identity=idents[1], message_id="<d@x>", state="draft"))
+            s.add(Reply(request_identity=idents[2], message_id="<s@x>", state="sent"))
+        with store.session() as s:
+            for i, (p, r) in enumerate(zip(parsed, raws, strict=True)):
+                fields = {"uid": i + 1, "uidvalidity": 9, "imap_flags": ["\\Seen"] if i % 2 else [],
+                          "internaldate": datetime(2026, 11, 1, i, tzinfo=UTC), "size": len(r) + 1}
+                item_hits = hits if i < 4 else []
+                checked = i != 5
+                if mode == "orm":
+                    m = inbox.new_message(p, r)
+                    for key, value in fields.items():  # as the sync sets them, after the parsed fields
+                        setattr(m, key, value)
+                    s.add(m)
+                    s.flush()
+                    inbox.apply_check(s, m, item_hits, "key1")
+                    if not checked:
+                        m.checker_version = 0
+                    inbox.refresh_status(s, m)
+                else:
+                    ids = inbox.insert_messages(s, [inbox.NewMessage({**inbox.message_fields(p, r), **fields},
+                                                                     item_hits, checked)], "key1")
+                    assert len(ids) == 1
+        store.close()
+        dbs[mode] = db
+    for table, skip in (("message", ("created_at",)), ("flag_hit", ())):
+        orm, bulk = _rows(dbs["orm"], table, skip), _rows(dbs["bulk"], table, skip)
+        assert orm == bulk and orm
+    statuses = [r["status"] for r in _rows(dbs["bulk"], "message", ())]
+    assert statuses[:4] == ["new", "draft", "replied", "read"]  # a draft outranks \Seen, a sent reply all
+    assert [r["flag_codes"] for r in _rows(dbs["bulk"], "message", ())][:2] == ["RF1 RF7", "RF1 RF3"]
+
+
+def test_pool_and_serial_sync_store_the_same(tmp_path: Path, imap_account: ImapAccount,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    raws = variety() + mailgen.series(12, kind="selling")
+    imap_account.append(REQ, raws)
+    imap_account.append("Sent", [mailgen.sent_mail(to=[("Person 1", "person1@example.org")])])
+    monkeypatch.setattr(sync, "BATCH_SIZE", 5)  # several batches: the pipeline overlaps them
+    dbs = {}
+    for mode, pool_min in (("serial", 10**9), ("pool", 0)):
+        monkeypatch.setattr(sync, "POOL_MIN", pool_min)
+        settings = settings_for(tmp_path, imap_account, f"{mode}.sqlite")
+        store = Store(settings.database_url())
+        phases: list[tuple[str, int, int]] = []
+
+        def progress(phase: str, done: int, total: int, phases: list[tuple[str, int, int]] = phases) -> None:
+            phases.append((phase, done, total))
+
+        report = sync.run_sync(settings, store=store, flush=False, progress=progress)
+        store.close()
+        assert (report.new, report.warnings) == (len(raws), [])
+        assert [p for p in phases if p[0] == "fetch"] == [("fetch", min(n, len(raws)), len(raws))
+                                                         for n in range(5, len(raws) + 5, 5)]
+        dbs[mode] = tmp_path / f"{mode}.sqlite"
+    for table, skip in (("message", ("created_at",)), ("flag_hit", ())):
+        assert _rows(dbs["serial"], table, skip) == _rows(dbs["pool"], table, skip)
+
+
+def test_pool_survives_a_dead_worker(tmp_path: Path, imap_account: ImapAccount,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    imap_account.append(REQ, mailgen.series(6))
+    monkeypatch.setattr(sync, "POOL_MIN", 0)
+    monkeypatch.setattr(sync, "BATCH_SIZE", 3)
+    monkeypatch.setattr(sync, "_pool_prepare", _dying_prepare)
+    monkeypatch.setattr(sync, "pool_size", lambda n: 2)
+    settings = settings_for(tmp_path, imap_account)
+    store = Store(settings.database_url())
+    try:
+        report = sync.run_sync(settings, store=store, flush=False)
+        with store.session() as s:
+            assert sorted(m.uid for m in s.exec(select(Message))) == [1, 2, 3, 4, 5, 6]
+    finally:
+        store.close()
+    assert report.new == 6
+
+
+def _dying_prepare(items: list[tuple[int, bytes]]) -> list[sync.Prepared]:
+    """A pool task whose worker process dies on the batch holding UID 1 (e.g. killed for memory)."""
+    import os
+
+    if items[0][0] == 1:
+        os._exit(3)
+    return [sync.prepare(REQ, uid, raw, CheckContext()) for uid, raw in items]
+
+
+def test_compat32_parse_gives_the_same_result() -> None:
+    for raw in variety() + mailgen.series(3, kind="stranger-ask"):
+        assert sync.parse_bytes(raw) == parse.parse(raw)
+
+
+def test_recheck_index_exists(tmp_path: Path) -> None:
+    Store(f"sqlite:///{tmp_path}/x.sqlite").close()
+    con = sqlite3.connect(tmp_path / "x.sqlite")
+    try:
+        cols = [r[2] for r in con.execute("PRAGMA index_info('ix_message_recheck')")]
+    finally:
+        con.close()
+    assert cols == ["context_key", "checker_version"]
