@@ -220,6 +220,52 @@ def insert_messages(session: Session, items: Sequence[NewMessage], context_key: 
     return ids
 
 
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """A stored request checked again, for ``apply_checks``: its row id, identity, the checker's hits and
+    whether the check ran (False: stored without flags and ``checker_version`` 0, tried again later)."""
+
+    message_pk: int
+    identity: str
+    hits: Sequence[FlagHit] = ()
+    checked: bool = True
+
+
+def apply_checks(session: Session, results: Sequence[CheckResult], context_key: str = "") -> None:
+    """``apply_check`` for many stored requests at once: the same rows and columns (old hits replaced,
+    the user's corrections honoured, flag_codes, suggested, checker_version, context_key), in a handful of
+    statements per 500 requests instead of several per request. Does not touch ``status`` (a check does
+    not change it). The caller owns the transaction."""
+    from sqlalchemy import bindparam, update
+
+    if not results:
+        return
+    idents = sorted({r.identity for r in results})
+    corr: dict[str, dict[str, str]] = {}
+    for i in range(0, len(idents), _IN_CHUNK):
+        q = select(Correction.identity, Correction.code, Correction.action).where(
+            col(Correction.identity).in_(idents[i:i + _IN_CHUNK]))
+        for ident, code, action in session.exec(q).all():
+            corr.setdefault(ident, {})[code] = action
+    pks = [r.message_pk for r in results]
+    for i in range(0, len(pks), _IN_CHUNK):
+        session.exec(delete(FlagHitRow).where(col(FlagHitRow.message_pk).in_(pks[i:i + _IN_CHUNK])))
+    hit_rows: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    for r in results:
+        kept, fields = _corrected(r.hits, corr.get(r.identity, {}), context_key)
+        if not r.checked:
+            fields["checker_version"] = 0
+        hit_rows.extend(_hit_row(r.message_pk, h) for h in kept)
+        updates.append({"pk": r.message_pk, **{f"v_{k}": v for k, v in fields.items()}})
+    if hit_rows:
+        session.execute(insert(FlagHitRow.__table__), hit_rows)  # type: ignore[attr-defined]
+    table = Message.__table__  # type: ignore[attr-defined]
+    stmt = update(table).where(table.c.id == bindparam("pk")).values(
+        {k: bindparam(f"v_{k}") for k in ("flag_codes", "suggested", "checker_version", "context_key")})
+    session.execute(stmt, updates)
+
+
 def _message_defaults() -> dict[str, Any]:
     """Every Message column except ``id`` with the value a new ``Message(...)`` gets when it is not given."""
     out: dict[str, Any] = {}

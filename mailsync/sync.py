@@ -475,7 +475,7 @@ class _Run:
                 fetched = self.conn.fetch_messages(batch)
                 if len(fetched) < len(batch):
                     fetched = self._refetch_missing(name, batch, fetched)
-                job = (batch, fetched, prep.submit(fetched))
+                job = (batch, fetched, prep.submit([(fm.uid, fm.raw) for fm in fetched]))
                 if pending is not None:
                     done += self._finish_batch(row_id, uidvalidity, pending, detached, done, total)
                 pending = job
@@ -605,38 +605,65 @@ class _Run:
 
     # --- 3. re-check -----------------------------------------------------------------------------------
     def recheck(self) -> None:
-        """Re-check stored requests whose context key or checker version is stale, from their raw bytes."""
+        """Re-check stored requests whose context key or checker version is stale, from their raw bytes:
+        RECHECK_BATCH per transaction, parsed and checked like new mail (``_Preparer``: a process pool from
+        POOL_MIN requests, the next batch read and handed over before this one is written), written in bulk
+        (``inbox.apply_checks``)."""
         from sqlmodel import col, or_, select
 
         from . import checker, inbox
         from .models import Message
 
+        assert self.ctx is not None
         with self.store.session() as s:
             ids = [i for i in s.exec(select(Message.id).where(or_(
                 Message.context_key != self.ckey, Message.checker_version != checker.CHECKER_VERSION,
             )).order_by(col(Message.id))).all() if i is not None]
+        if not ids:
+            return
         done = 0
-        for part in chunks(ids, RECHECK_BATCH):
+
+        def finish(job: tuple[list[tuple[int, int | None, str]], _Result]) -> None:
+            nonlocal done
+            rows, result = job
+            preps = result()
+            out: list[inbox.CheckResult] = []
+            odd: list[int] = []
+            for (pk, _uid, ident), p in zip(rows, preps, strict=True):
+                if not p.parsed_ok:
+                    odd.append(pk)  # the parser raised: check the stored fields instead (below)
+                    continue
+                self.report.warnings.extend(p.warnings)
+                out.append(inbox.CheckResult(pk, ident, p.hits, p.checked))
             with self.store.session() as s:
-                for m in s.exec(select(Message).where(col(Message.id).in_(part))).all():
-                    parsed = self._reparse(m)
-                    hits, ok = self._check("re-check", m.uid, parsed)
+                inbox.apply_checks(s, out, self.ckey)
+                for m in s.exec(select(Message).where(col(Message.id).in_(odd)).order_by(col(Message.id))).all():
+                    hits, ok = self._check("re-check", m.uid, _from_row(m))
                     inbox.apply_check(s, m, hits, self.ckey)
                     if not ok:
                         m.checker_version = 0
                     s.add(m)
-                    self.report.rechecked += 1
-            done += len(part)
+            self.report.rechecked += len(rows)
+            done += len(rows)
             self.progress("recheck", done, len(ids))
 
-    @staticmethod
-    def _reparse(m: Message) -> ParsedMessage:
-        from . import parse
+        with _Preparer("re-check", self.ctx, pool_size(len(ids))) as prep:
+            pending: tuple[list[tuple[int, int | None, str]], _Result] | None = None
+            for part in chunks(ids, RECHECK_BATCH):
+                with self.store.session() as s:
+                    got = s.exec(select(Message.id, Message.uid, Message.identity, Message.raw).where(
+                        col(Message.id).in_(part)).order_by(col(Message.id))).all()
+                rows = [(int(pk), uid, ident) for pk, uid, ident, _raw in got if pk is not None]
+                job = (rows, prep.submit([(uid, bytes(raw)) for pk, uid, _ident, raw in got if pk is not None]))
+                if pending is not None:
+                    finish(pending)
+                pending = job
+                if not prep.parallel:
+                    finish(pending)
+                    pending = None
+            if pending is not None:
+                finish(pending)
 
-        try:
-            return parse.parse(bytes(m.raw))
-        except Exception:  # noqa: BLE001 - fall back to the stored fields
-            return _from_row(m)
 
 
 def _aware(d: datetime | None) -> datetime | None:
@@ -681,6 +708,8 @@ class Prepared:
     hits: list[FlagHit]
     checked: bool
     warnings: list[str]
+    #: False when the parser raised and ``fields`` describe a placeholder.
+    parsed_ok: bool = True
 
 
 def parse_bytes(raw: bytes) -> ParsedMessage:
@@ -724,7 +753,7 @@ def prepare_parsed(folder: str, uid: int | None, raw: bytes, parsed: ParsedMessa
     del fields["raw"]
     if not parsed_ok and not fields["parse_warnings"]:
         fields["parse_warnings"] = ["message could not be parsed"]
-    return Prepared(uid, fields, hits, checked, [" ".join(w.split()) for w in warns])
+    return Prepared(uid, fields, hits, checked, [" ".join(w.split()) for w in warns], parsed_ok)
 
 
 #: A handle on a submitted batch: call it for the batch's Prepared list (in order).
@@ -741,7 +770,7 @@ def _pool_init(folder: str, ctx: CheckContext) -> None:
     _WORKER["folder"], _WORKER["ctx"] = folder, ctx
 
 
-def _pool_prepare(items: list[tuple[int, bytes]]) -> list[Prepared]:
+def _pool_prepare(items: list[tuple[int | None, bytes]]) -> list[Prepared]:
     """Pool task: ``prepare`` each (uid, raw) with the worker's folder and context."""
     return [prepare(_WORKER["folder"], uid, raw, _WORKER["ctx"]) for uid, raw in items]
 
@@ -788,17 +817,19 @@ class _Preparer:
         """True while a pool does the work (results arrive later)."""
         return self.pool is not None
 
-    def _here(self, fetched: list[FetchedMessage]) -> list[Prepared]:
-        return [prepare(self.folder, fm.uid, fm.raw, self.ctx) for fm in fetched]
+    def _here(self, items: Sequence[tuple[int | None, bytes]]) -> list[Prepared]:
+        return [prepare(self.folder, uid, raw, self.ctx) for uid, raw in items]
 
-    def submit(self, fetched: list[FetchedMessage]) -> _Result:
-        """Start preparing ``fetched``; returns a callable giving the Prepared list in the same order."""
+    def submit(self, items: Sequence[tuple[int | None, bytes]]) -> _Result:
+        """Start preparing ``items`` ((uid, raw bytes) pairs); returns a callable giving the Prepared list in
+        the same order."""
+        fetched = list(items)
         if self.pool is None:
             done = self._here(fetched)
             return lambda: done
         step = max(1, -(-len(fetched) // self.workers))
         try:
-            futs = [self.pool.submit(_pool_prepare, [(fm.uid, fm.raw) for fm in fetched[i:i + step]])
+            futs = [self.pool.submit(_pool_prepare, fetched[i:i + step])
                     for i in range(0, len(fetched), step)]
         except Exception:  # noqa: BLE001 - a broken or shut-down pool: do the work here
             self._drop_pool()

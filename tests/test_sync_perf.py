@@ -214,3 +214,46 @@ def test_recheck_index_exists(tmp_path: Path) -> None:
     finally:
         con.close()
     assert cols == ["context_key", "checker_version"]
+
+
+def test_bulk_recheck_matches_one_by_one(tmp_path: Path, imap_account: ImapAccount,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from mailsync import checker
+
+    raws = variety() + mailgen.series(6, kind="stranger-ask")
+    imap_account.append(REQ, raws)
+    monkeypatch.setattr(sync, "RECHECK_BATCH", 4)
+    dbs = {}
+    for mode, pool_min in (("reference", None), ("serial", 10**9), ("pool", 0)):
+        settings = settings_for(tmp_path, imap_account, f"{mode}.sqlite")
+        store = Store(settings.database_url())
+        sync.run_sync(settings, store=store, flush=False)
+        with store.session() as s:  # a correction that must survive the re-check
+            first = s.exec(select(Message).where(Message.uid == 2)).one()
+            s.add(Correction(identity=first.identity, code="RF1", action="dismiss"))
+        # a contact makes Person 1 known: the context key changes, every request is checked again
+        path = write_config(tmp_path / f"{mode}-2.toml", imap=imap_account.imap_config(),
+                            identity={"name": "Alex Rivera", "email": "alex@example.com"},
+                            profile={"contacts": [{"address": "person1@example.org", "experience": "positive"}]},
+                            database_url=f"sqlite:///{tmp_path}/{mode}.sqlite")
+        changed = load_config(path)
+        if pool_min is None:  # the plain way: one apply_check per stored request
+            with store.session() as s:
+                ctx = inbox.build_context(s, changed)
+                key = inbox.context_key(ctx)
+                for m in s.exec(select(Message).order_by(Message.id)).all():
+                    inbox.apply_check(s, m, list(checker.check(parse.parse(m.raw), ctx)), key)
+                    s.add(m)
+        else:
+            monkeypatch.setattr(sync, "POOL_MIN", pool_min)
+            report = sync.run_sync(changed, store=store, flush=False)
+            assert (report.rechecked, report.warnings) == (len(raws), [])
+        store.close()
+        dbs[mode] = tmp_path / f"{mode}.sqlite"
+    ref_m = _rows(dbs["reference"], "message", ("created_at",))
+    ref_h = sorted((tuple(r.values()) for r in _rows(dbs["reference"], "flag_hit", ("id",))), key=lambda t: t[0])
+    for mode in ("serial", "pool"):
+        assert _rows(dbs[mode], "message", ("created_at",)) == ref_m
+        got = sorted((tuple(r.values()) for r in _rows(dbs[mode], "flag_hit", ("id",))), key=lambda t: t[0])
+        assert got == ref_h
+    assert any(r["flag_codes"] for r in ref_m) and any("RF3" in r["flag_codes"] for r in ref_m)
