@@ -1,13 +1,15 @@
 """Score the red-flag checker on a labelled corpus (prints figures; never run by the test suite).
 
-Usage: .venv/bin/python bench/checker_eval.py CORPUS_DIR [--verbose]
+Usage: .venv/bin/python bench/checker_eval.py CORPUS_DIR [--verbose | --summary]
 
 CORPUS_DIR holds ``profile.toml`` (top-level profile keys), ``sent/*.eml`` (who the user already knows),
 ``requests/*.eml`` and ``labels.json`` (a list of {file, flags, suggested, why, ...}). The real pipeline
 runs: ``mailsync.parse.parse`` on every file -> a CheckContext built from the profile (through
 ``mailsync.config.settings_from_dict``) and the To/Cc of the sent mail -> ``mailsync.checker.check``.
 Prints per flag TP/FP/FN, precision, recall and F1, the suggested-reply accuracy, then every miss with the
-evidence of the hits and the label's ``why``. The corpus is only read, never copied.
+evidence of the hits and the label's ``why``. ``--summary`` prints only the per-flag table, the
+suggested-reply accuracy and the number of misses (for a validation corpus that must stay unread, so that
+its figures remain an honest estimate). The corpus is only read, never copied.
 """
 
 from __future__ import annotations
@@ -86,6 +88,10 @@ def main(argv: list[str]) -> int:
         return 2
     corpus = Path(argv[0])
     verbose = "--verbose" in argv
+    summary = "--summary" in argv
+    if verbose and summary:
+        print("--verbose and --summary exclude each other")
+        return 2
     ctx = build_context(corpus)
     items = load(corpus)
     tp = dict.fromkeys(FLAGS, 0)
@@ -121,6 +127,9 @@ def main(argv: list[str]) -> int:
         f1 = 2 * p * r / (p + r) if p + r else 0.0
         print(f"{f:5} {tp[f]:3} {fp[f]:3} {fn[f]:3} {p:6.3f} {r:6.3f} {f1:6.3f}")
     print(f"\nsuggested reply: {sugg_ok}/{len(items)} correct ({sugg_ok / max(1, len(items)):.1%})")
+    if summary:
+        print(f"misses: {len(misses)} of {len(items)} requests")
+        return 0
     if misses:
         print(f"\n{'details' if verbose else 'misses'} ({len(misses)}):")
         print("\n".join(misses))
