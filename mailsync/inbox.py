@@ -6,7 +6,6 @@ the transaction. No network here.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -15,46 +14,22 @@ from typing import Any
 from sqlalchemy import func, insert, or_
 from sqlmodel import Session, col, delete, select
 
-from . import checker
+from . import checker, rows
 from .config import Settings
 from .models import Contact, Correction, Decision, FlagHitRow, Folder, KnownAddress, Message, Reply
-from .types import FLAG_SLUGS, Address, CheckContext, ContactInfo, FlagHit, ParsedMessage
+from .rows import (  # noqa: F401  (the pure row helpers, re-exported under their old names)
+    NewMessage,
+    identity_of,
+    message_fields,
+    new_rows,
+    status_of,
+)
+from .rows import corrected as _corrected
+from .rows import hit_row as _hit_row
+from .types import FLAG_SLUGS, CheckContext, ContactInfo, FlagHit, ParsedMessage
 
 FILTERS = ("new", "flagged", "clean", "replied", "archived", "all")
 _RANK = {"negative": 0, "neutral": 1, "positive": 2}
-
-
-def _clean(s: str | None) -> str | None:
-    """Drop lone surrogates (from undecodable bytes) so the text can be stored as UTF-8."""
-    if s is None:
-        return None
-    return s.encode("utf-8", "replace").decode("utf-8")
-
-
-def _addrs(xs: tuple[Address, ...]) -> list[dict[str, str | None]]:
-    return [{"name": _clean(a.name), "address": _clean(a.address)} for a in xs]
-
-
-def identity_of(parsed: ParsedMessage, raw: bytes) -> tuple[str, str]:
-    """Return (identity, sha256 hex): identity is the Message-ID, else ``sha256:<hex>`` of the raw bytes."""
-    digest = hashlib.sha256(raw).hexdigest()
-    return (parsed.message_id or f"sha256:{digest}", digest)
-
-
-def status_of(archived: bool, imap_flags: Iterable[str] | None, reply_states: set[str] | None = None) -> str:
-    """Status from the archive mark, the IMAP flags (strings) and the states of the request's replies:
-    archived > replied (\\Answered or a reply sent) > draft > read (\\Seen) > new (DESIGN "list --json")."""
-    states = reply_states or set()
-    flags = set(imap_flags or ())
-    if archived:
-        return "archived"
-    if "\\Answered" in flags or "sent" in states:
-        return "replied"
-    if states & {"draft", "queued", "sending", "failed", "unknown"}:
-        return "draft"
-    if "\\Seen" in flags:
-        return "read"
-    return "new"
 
 
 def derive_status(m: Message, reply_states: set[str] | None = None) -> str:
@@ -67,38 +42,6 @@ def refresh_status(session: Session, m: Message) -> None:
     """Recompute ``m.status`` from its flags and its replies in the outbox."""
     states = set(session.exec(select(Reply.state).where(Reply.request_identity == m.identity)).all())
     m.status = derive_status(m, states)
-
-
-def message_fields(parsed: ParsedMessage, raw: bytes) -> dict[str, Any]:
-    """The Message columns that come from a parse result and the raw bytes, as a dict keyed by column name:
-    identity, sha256, raw, size (bytes), message_id, date, subject, from_name, from_address (lower-case),
-    reply_to/to_addrs/cc_addrs (lists of {"name", "address"}), via, in_reply_to, references, body_text,
-    auto_submitted, parse_warnings. Strings are cleaned of lone surrogates. Pure (a parse pool may call it)."""
-    ident, digest = identity_of(parsed, raw)
-    return {
-        "identity": ident,
-        "sha256": digest,
-        "raw": raw,
-        "size": len(raw),
-        "message_id": _clean(parsed.message_id),
-        "date": parsed.date,
-        "subject": _clean(parsed.subject) or "",
-        "from_name": _clean(parsed.from_.name) if parsed.from_ else None,
-        "from_address": _clean(parsed.from_.address.lower()) if parsed.from_ and parsed.from_.address else None,
-        "reply_to": _addrs(parsed.reply_to),
-        "to_addrs": _addrs(parsed.to),
-        "cc_addrs": _addrs(parsed.cc),
-        "via": (
-            {"address": _clean(parsed.via.address), "kind": parsed.via.kind, "site": _clean(parsed.via.site)}
-            if parsed.via
-            else None
-        ),
-        "in_reply_to": _clean(parsed.in_reply_to),
-        "references": [_clean(r) or "" for r in parsed.references],
-        "body_text": _clean(parsed.body_text) or "",
-        "auto_submitted": parsed.auto_submitted,
-        "parse_warnings": [_clean(w) or "" for w in parsed.warnings],
-    }
 
 
 def fill_message(m: Message, parsed: ParsedMessage, raw: bytes) -> Message:
@@ -128,41 +71,20 @@ def apply_check(session: Session, m: Message, hits: list[FlagHit], context_key: 
         setattr(m, name, value)
 
 
-def _corrected(hits: Sequence[FlagHit], corr: dict[str, str], context_key: str) -> tuple[list[FlagHit], dict[str, Any]]:
-    """The hits to store after the user's corrections ``corr`` (code -> "dismiss" | "add"), and the Message
-    columns they set: flag_codes, suggested, checker_version, context_key."""
-    kept = [h for h in hits if corr.get(h.code) != "dismiss"]
-    have = {h.code for h in kept}
-    for code, action in sorted(corr.items()):
-        if action == "add" and code not in have:
-            kept.append(FlagHit(code, FLAG_SLUGS[code], "corrected-by-you", 0.0, ("added by you",)))
-    codes = sorted({h.code for h in kept})
-    return kept, {"flag_codes": " ".join(codes), "suggested": checker.suggest(codes),
-                  "checker_version": checker.CHECKER_VERSION, "context_key": context_key}
-
-
-def _hit_row(message_pk: int, h: FlagHit) -> dict[str, Any]:
-    return {"message_pk": message_pk, "code": h.code, "slug": h.slug, "rule": h.rule, "points": h.points,
-            "evidence": [_clean(e) or "" for e in h.evidence], "description": h.description}
-
-
 #: Row ids / identities per SQL ``IN (...)`` list in the bulk paths.
 _IN_CHUNK = 500
 
 
-@dataclass(frozen=True, slots=True)
-class NewMessage:
-    """One brand-new request for ``insert_messages``.
-
-    ``fields``: Message columns by name (``message_fields(parsed, raw)`` plus folder_id, uid, uidvalidity,
-    imap_flags, internaldate, size, ...); columns left out get the model's defaults. ``hits``: the checker's
-    hits (before the user's corrections). ``checked``: False when the checker failed on it (stored with
-    ``checker_version`` 0, so the next re-check tries again).
-    """
-
-    fields: dict[str, Any]
-    hits: Sequence[FlagHit] = ()
-    checked: bool = True
+def corrections_for(session: Session, identities: Iterable[str]) -> dict[str, dict[str, str]]:
+    """The user's flag corrections by request identity: identity -> code -> "dismiss" | "add"."""
+    out: dict[str, dict[str, str]] = {}
+    ids = sorted(set(identities))
+    for i in range(0, len(ids), _IN_CHUNK):
+        q = select(Correction.identity, Correction.code, Correction.action).where(
+            col(Correction.identity).in_(ids[i:i + _IN_CHUNK]))
+        for ident, code, action in session.exec(q).all():
+            out.setdefault(ident, {})[code] = action
+    return out
 
 
 def reply_states(session: Session, identities: Iterable[str]) -> dict[str, set[str]]:
@@ -189,28 +111,9 @@ def insert_messages(session: Session, items: Sequence[NewMessage], context_key: 
     """
     if not items:
         return []
-    when = now or datetime.now(UTC)
     idents = sorted({str(it.fields["identity"]) for it in items})
-    corr: dict[str, dict[str, str]] = {}
-    for i in range(0, len(idents), _IN_CHUNK):
-        q = select(Correction.identity, Correction.code, Correction.action).where(
-            col(Correction.identity).in_(idents[i:i + _IN_CHUNK]))
-        for ident, code, action in session.exec(q).all():
-            corr.setdefault(ident, {})[code] = action
-    states = reply_states(session, idents)
-    defaults = _message_defaults()
-    rows: list[dict[str, Any]] = []
-    kept_hits: list[list[FlagHit]] = []
-    for it in items:
-        row = {**defaults, "created_at": when, **it.fields}
-        ident = str(row["identity"])
-        kept, fields = _corrected(it.hits, corr.get(ident, {}), context_key)
-        row.update(fields)
-        if not it.checked:
-            row["checker_version"] = 0
-        row["status"] = status_of(bool(row["archived"]), row["imap_flags"], states.get(ident))
-        rows.append(row)
-        kept_hits.append(kept)
+    rows, kept_hits = new_rows(items, corrections_for(session, idents), reply_states(session, idents), context_key,
+                               now or datetime.now(UTC))
     table = Message.__table__  # type: ignore[attr-defined]
     stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     ids = [int(r[0]) for r in session.execute(stmt, rows)]
@@ -240,13 +143,7 @@ def apply_checks(session: Session, results: Sequence[CheckResult], context_key: 
 
     if not results:
         return
-    idents = sorted({r.identity for r in results})
-    corr: dict[str, dict[str, str]] = {}
-    for i in range(0, len(idents), _IN_CHUNK):
-        q = select(Correction.identity, Correction.code, Correction.action).where(
-            col(Correction.identity).in_(idents[i:i + _IN_CHUNK]))
-        for ident, code, action in session.exec(q).all():
-            corr.setdefault(ident, {})[code] = action
+    corr = corrections_for(session, {r.identity for r in results})
     pks = [r.message_pk for r in results]
     for i in range(0, len(pks), _IN_CHUNK):
         session.exec(delete(FlagHitRow).where(col(FlagHitRow.message_pk).in_(pks[i:i + _IN_CHUNK])))
@@ -264,16 +161,6 @@ def apply_checks(session: Session, results: Sequence[CheckResult], context_key: 
     stmt = update(table).where(table.c.id == bindparam("pk")).values(
         {k: bindparam(f"v_{k}") for k in ("flag_codes", "suggested", "checker_version", "context_key")})
     session.execute(stmt, updates)
-
-
-def _message_defaults() -> dict[str, Any]:
-    """Every Message column except ``id`` with the value a new ``Message(...)`` gets when it is not given."""
-    out: dict[str, Any] = {}
-    for name, info in Message.model_fields.items():
-        if name == "id" or info.is_required():
-            continue
-        out[name] = info.get_default(call_default_factory=True)
-    return out
 
 
 # --- context ----------------------------------------------------------------------------------------
@@ -342,15 +229,8 @@ def build_context(session: Session, settings: Settings, now: datetime | None = N
 
 def context_key(ctx: CheckContext) -> str:
     """A short hash of the parts of the context that stored flags depend on (RF5/RF6 inputs excluded):
-    when it changes, stored requests are re-checked."""
-    h = hashlib.sha256()
-    h.update(repr(sorted(ctx.known_addresses)).encode())
-    h.update(repr(sorted(ctx.known_names)).encode())
-    h.update(repr(sorted((k, v.experience) for k, v in ctx.contacts.items())).encode())
-    h.update(repr((ctx.network_warnings, ctx.reputation_watch, ctx.expertise, ctx.referrals, ctx.me)).encode())
-    h.update(repr(ctx.tuning).encode())
-    h.update(str(checker.CHECKER_VERSION).encode())
-    return h.hexdigest()[:16]
+    when it changes, stored requests are re-checked (``rows.context_key``)."""
+    return rows.context_key(ctx)
 
 
 # --- queries ----------------------------------------------------------------------------------------

@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError
 from .imap import FetchedMessage, FolderError, FolderMissing, FolderStatus, ImapConnection, chunks, connect
+from .rows import Prepared, parse_bytes, prepare, prepare_parsed  # noqa: F401  (parse_bytes: re-exported)
+from .rows import placeholder as _placeholder
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -694,68 +696,6 @@ def uid_set(uids: Sequence[int]) -> str:
 # --- parse + check, here or in a process pool ---------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """A fetched message parsed and checked, ready to store (made here or in a pool worker; picklable).
-
-    ``fields``: Message columns from ``inbox.message_fields`` without ``raw`` (the caller has the bytes);
-    ``hits``: the checker's hits; ``checked``: False when the checker failed (stored with checker_version 0,
-    so the next re-check tries again); ``warnings``: one-line problems for the SyncReport.
-    """
-
-    uid: int | None
-    fields: dict[str, Any]
-    hits: list[FlagHit]
-    checked: bool
-    warnings: list[str]
-    #: False when the parser raised and ``fields`` describe a placeholder.
-    parsed_ok: bool = True
-
-
-def parse_bytes(raw: bytes) -> ParsedMessage:
-    """Parse one message for the sync: ``parse.parse_with(raw, email.policy.compat32)``, which gives the
-    same ParsedMessage as ``parse.parse`` (it uses only policy-independent calls; bench/parse_bench.py
-    compares them) about 3x faster. Pure; never raises (parse's contract)."""
-    import email.policy
-
-    from . import parse
-
-    return parse.parse_with(raw, email.policy.compat32)
-
-
-def prepare(folder: str, uid: int | None, raw: bytes, ctx: CheckContext) -> Prepared:
-    """Parse and check one message (pure: the same bytes and context give the same result anywhere).
-    A parser exception yields a placeholder (the raw bytes are kept) and a warning naming ``folder``/``uid``."""
-    try:
-        parsed, ok, warns = parse_bytes(raw), True, []
-    except Exception as exc:  # noqa: BLE001 - a bad message aborts only itself
-        parsed, ok = _placeholder(f"parse failed: {type(exc).__name__}"), False
-        warns = [f"{folder} UID {uid}: could not be parsed ({type(exc).__name__}); stored raw"]
-    return prepare_parsed(folder, uid, raw, parsed, ok, ctx, warns)
-
-
-def prepare_parsed(folder: str, uid: int | None, raw: bytes, parsed: ParsedMessage, parsed_ok: bool,
-                   ctx: CheckContext | None, warnings: Sequence[str] = ()) -> Prepared:
-    """Check an already parsed message and build its Message columns (see ``Prepared``). A checker
-    exception stores it without flags and adds a warning; ``parsed_ok`` False marks the row's
-    parse_warnings ("message could not be parsed" when the parser gave none)."""
-    from . import checker, inbox
-    from .types import CheckContext
-
-    warns = list(warnings)
-    try:
-        hits, checked = list(checker.check(parsed, ctx or CheckContext())), True
-    except Exception as exc:  # noqa: BLE001 - a checker bug on one message must not stop the sync
-        where = f"{folder} UID {uid}" if uid is not None else folder
-        warns.append(f"{where}: checker failed ({type(exc).__name__}); stored without flags")
-        hits, checked = [], False
-    fields = inbox.message_fields(parsed, raw)
-    del fields["raw"]
-    if not parsed_ok and not fields["parse_warnings"]:
-        fields["parse_warnings"] = ["message could not be parsed"]
-    return Prepared(uid, fields, hits, checked, [" ".join(w.split()) for w in warns], parsed_ok)
-
-
 #: A handle on a submitted batch: call it for the batch's Prepared list (in order).
 _Result = Callable[[], list[Prepared]]
 
@@ -857,13 +797,6 @@ class _Preparer:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
-
-
-def _placeholder(warning: str) -> ParsedMessage:
-    from .types import ParsedMessage
-
-    return ParsedMessage(message_id=None, subject="(message could not be read)", from_=None,
-                         body_text="(message could not be read; the raw bytes are kept)", warnings=(warning,))
 
 
 def _from_row(m: Message) -> ParsedMessage:

@@ -257,3 +257,44 @@ def test_bulk_recheck_matches_one_by_one(tmp_path: Path, imap_account: ImapAccou
         got = sorted((tuple(r.values()) for r in _rows(dbs[mode], "flag_hit", ("id",))), key=lambda t: t[0])
         assert got == ref_h
     assert any(r["flag_codes"] for r in ref_m) and any("RF3" in r["flag_codes"] for r in ref_m)
+
+
+def test_row_defaults_match_the_model() -> None:
+    from mailsync import rows
+
+    model = {name: info.get_default(call_default_factory=True) for name, info in Message.model_fields.items()
+             if name != "id" and not info.is_required()}
+    assert model == rows.MESSAGE_DEFAULTS
+
+
+def test_context_json_round_trip(tmp_path: Path) -> None:
+    import json
+    from datetime import date
+
+    from mailsync import rows
+    from mailsync.config import settings_from_dict
+    from mailsync.models import Contact, KnownAddress
+
+    settings = settings_from_dict({
+        "identity": {"email": "me@example.org"},
+        "profile": {"expertise": ["Kubernetes", "leadership"], "monthly_capacity": 4, "weekly_limit": 2,
+                    "on_break_until": date(2027, 1, 15),
+                    "network_warnings": [{"pattern": "*@pushy.example", "reason": "spam", "reported_by": "Jo"}],
+                    "reputation_watch": [{"pattern": "deals@shady.example", "reason": "reviews"}],
+                    "contacts": [{"address": "Jo@Example.net", "name": "Jo", "experience": "positive", "note": "n"}],
+                    "referrals": [{"name": "Dana", "address": "dana@example.com", "topics": ["K8s"]}]},
+        "checker": {"phrases": {"RF1": ["our platform"]}, "weights": {"rf1-pitch": 2}, "thresholds": {"RF3": 2.5}},
+    })
+    store = Store(f"sqlite:///{tmp_path}/c.sqlite")
+    try:
+        with store.session() as s:
+            s.add(KnownAddress(address="sam@example.org", name="Sam Lee", count=1))
+            s.add(Contact(address="bad@example.org", name="Bad", experience="negative", note="late"))
+        with store.session() as s:
+            ctx = inbox.build_context(s, settings, datetime(2026, 11, 20, tzinfo=UTC))
+    finally:
+        store.close()
+    data = json.loads(json.dumps(rows.context_to_json(ctx)))
+    back = rows.context_from_json(data, today=ctx.today, accepted_30d=ctx.accepted_30d, accepted_7d=ctx.accepted_7d)
+    assert back == ctx
+    assert rows.context_key(back) == inbox.context_key(ctx)

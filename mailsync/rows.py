@@ -1,0 +1,332 @@
+"""Requests as plain rows: the pure half of storing a message, without SQLAlchemy or pydantic.
+
+Shared by the ORM path (``mailsync.inbox``), the bulk path (``inbox.insert_messages``) and the sync's quick path
+(``mailsync.fastpath``), so all three compute the same columns from the same inputs:
+
+* ``prepare(folder, uid, raw, ctx)``: parse (``parse_bytes``) and check one message -> ``Prepared`` (columns
+  from ``message_fields``, the checker's hits, warnings). Pure; a process pool runs it too.
+* ``new_rows(...)``: Message columns of brand-new requests after the user's corrections (by identity) and with
+  the status their replies give them (``status_of``).
+* ``context_key(ctx)`` and ``context_to_json``/``context_from_json``: the check context's identity and a
+  lossless JSON form of it (the quick path keeps it beside the database).
+* ``sqlite_row(...)``: a row as SQLAlchemy writes it to SQLite (JSON text, ``YYYY-MM-DD HH:MM:SS.ffffff``
+  times, 0/1 booleans), for writers that use the ``sqlite3`` module directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from . import checker
+from .types import (
+    FLAG_SLUGS,
+    Address,
+    CheckContext,
+    CheckerTuning,
+    ContactInfo,
+    FlagHit,
+    ListEntry,
+    ParsedMessage,
+    Referral,
+)
+
+#: Every Message column except ``id`` with the value a new ``Message(...)`` gets when it is not given
+#: (models.Message; tests/test_sync_perf.py checks they agree). Lists are copied per row.
+MESSAGE_DEFAULTS: dict[str, Any] = {
+    "folder_id": None, "uid": None, "uidvalidity": None, "message_id": None, "size": 0, "internaldate": None,
+    "date": None, "subject": "", "from_name": None, "from_address": None, "reply_to": [], "to_addrs": [],
+    "cc_addrs": [], "via": None, "in_reply_to": None, "references": [], "body_text": "", "auto_submitted": False,
+    "imap_flags": [], "status": "new", "archived": False, "accepted": False, "parse_warnings": [],
+    "suggested": "accept", "flag_codes": "", "checker_version": 0, "context_key": "", "created_at": None,
+}
+
+#: Column kinds of the ``message`` and ``flag_hit`` tables, for ``sqlite_row``.
+JSON_COLUMNS = frozenset({"reply_to", "to_addrs", "cc_addrs", "via", "references", "imap_flags", "parse_warnings",
+                          "evidence"})
+DATETIME_COLUMNS = frozenset({"internaldate", "date", "created_at", "last_sync", "decided_at"})
+BOOL_COLUMNS = frozenset({"auto_submitted", "archived", "accepted"})
+
+
+def clean(s: str | None) -> str | None:
+    """Drop lone surrogates (from undecodable bytes) so the text can be stored as UTF-8."""
+    if s is None:
+        return None
+    return s.encode("utf-8", "replace").decode("utf-8")
+
+
+def addrs(xs: tuple[Address, ...]) -> list[dict[str, str | None]]:
+    """Addresses as JSON-ready ``{"name", "address"}`` dicts (cleaned)."""
+    return [{"name": clean(a.name), "address": clean(a.address)} for a in xs]
+
+
+def identity_of(parsed: ParsedMessage, raw: bytes) -> tuple[str, str]:
+    """Return (identity, sha256 hex): identity is the Message-ID, else ``sha256:<hex>`` of the raw bytes."""
+    digest = hashlib.sha256(raw).hexdigest()
+    return (parsed.message_id or f"sha256:{digest}", digest)
+
+
+def message_fields(parsed: ParsedMessage, raw: bytes) -> dict[str, Any]:
+    """The Message columns that come from a parse result and the raw bytes, as a dict keyed by column name:
+    identity, sha256, raw, size (bytes), message_id, date, subject, from_name, from_address (lower-case),
+    reply_to/to_addrs/cc_addrs (lists of {"name", "address"}), via, in_reply_to, references, body_text,
+    auto_submitted, parse_warnings. Strings are cleaned of lone surrogates. Pure (a parse pool may call it)."""
+    ident, digest = identity_of(parsed, raw)
+    return {
+        "identity": ident,
+        "sha256": digest,
+        "raw": raw,
+        "size": len(raw),
+        "message_id": clean(parsed.message_id),
+        "date": parsed.date,
+        "subject": clean(parsed.subject) or "",
+        "from_name": clean(parsed.from_.name) if parsed.from_ else None,
+        "from_address": clean(parsed.from_.address.lower()) if parsed.from_ and parsed.from_.address else None,
+        "reply_to": addrs(parsed.reply_to),
+        "to_addrs": addrs(parsed.to),
+        "cc_addrs": addrs(parsed.cc),
+        "via": (
+            {"address": clean(parsed.via.address), "kind": parsed.via.kind, "site": clean(parsed.via.site)}
+            if parsed.via
+            else None
+        ),
+        "in_reply_to": clean(parsed.in_reply_to),
+        "references": [clean(r) or "" for r in parsed.references],
+        "body_text": clean(parsed.body_text) or "",
+        "auto_submitted": parsed.auto_submitted,
+        "parse_warnings": [clean(w) or "" for w in parsed.warnings],
+    }
+
+
+def status_of(archived: bool, imap_flags: Iterable[str] | None, reply_states: set[str] | None = None) -> str:
+    """Status from the archive mark, the IMAP flags (strings) and the states of the request's replies:
+    archived > replied (\\Answered or a reply sent) > draft > read (\\Seen) > new (DESIGN "list --json")."""
+    states = reply_states or set()
+    flags = set(imap_flags or ())
+    if archived:
+        return "archived"
+    if "\\Answered" in flags or "sent" in states:
+        return "replied"
+    if states & {"draft", "queued", "sending", "failed", "unknown"}:
+        return "draft"
+    if "\\Seen" in flags:
+        return "read"
+    return "new"
+
+
+def corrected(hits: Sequence[FlagHit], corr: dict[str, str], context_key: str) -> tuple[list[FlagHit], dict[str, Any]]:
+    """The hits to store after the user's corrections ``corr`` (code -> "dismiss" | "add"), and the Message
+    columns they set: flag_codes, suggested, checker_version, context_key."""
+    kept = [h for h in hits if corr.get(h.code) != "dismiss"]
+    have = {h.code for h in kept}
+    for code, action in sorted(corr.items()):
+        if action == "add" and code not in have:
+            kept.append(FlagHit(code, FLAG_SLUGS[code], "corrected-by-you", 0.0, ("added by you",)))
+    codes = sorted({h.code for h in kept})
+    return kept, {"flag_codes": " ".join(codes), "suggested": checker.suggest(codes),
+                  "checker_version": checker.CHECKER_VERSION, "context_key": context_key}
+
+
+def hit_row(message_pk: int, h: FlagHit) -> dict[str, Any]:
+    """A ``flag_hit`` row (column -> value) for hit ``h`` of request ``message_pk``."""
+    return {"message_pk": message_pk, "code": h.code, "slug": h.slug, "rule": h.rule, "points": h.points,
+            "evidence": [clean(e) or "" for e in h.evidence], "description": h.description}
+
+
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    """One brand-new request for ``new_rows`` / ``inbox.insert_messages``.
+
+    ``fields``: Message columns by name (``message_fields(parsed, raw)`` plus folder_id, uid, uidvalidity,
+    imap_flags, internaldate, size, ...); columns left out get MESSAGE_DEFAULTS. ``hits``: the checker's
+    hits (before the user's corrections). ``checked``: False when the checker failed on it (stored with
+    ``checker_version`` 0, so the next re-check tries again).
+    """
+
+    fields: dict[str, Any]
+    hits: Sequence[FlagHit] = ()
+    checked: bool = True
+
+
+def new_rows(items: Sequence[NewMessage], corrections: dict[str, dict[str, str]],
+             reply_states: dict[str, set[str]], context_key: str,
+             now: datetime) -> tuple[list[dict[str, Any]], list[list[FlagHit]]]:
+    """Message rows (every column but ``id``) of brand-new requests and the hits to store for each: the
+    user's ``corrections`` (identity -> code -> action) applied, ``status`` from the flags and the states of
+    existing replies (identity -> states), ``created_at`` = ``now``. The same columns ``inbox.new_message``
+    + ``apply_check`` + ``refresh_status`` give one by one."""
+    rows: list[dict[str, Any]] = []
+    kept_hits: list[list[FlagHit]] = []
+    for it in items:
+        row = {**{k: (list(v) if isinstance(v, list) else v) for k, v in MESSAGE_DEFAULTS.items()},
+               "created_at": now, **it.fields}
+        ident = str(row["identity"])
+        kept, fields = corrected(it.hits, corrections.get(ident, {}), context_key)
+        row.update(fields)
+        if not it.checked:
+            row["checker_version"] = 0
+        row["status"] = status_of(bool(row["archived"]), row["imap_flags"], reply_states.get(ident))
+        rows.append(row)
+        kept_hits.append(kept)
+    return rows, kept_hits
+
+
+# --- parse + check -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A fetched message parsed and checked, ready to store (made here or in a pool worker; picklable).
+
+    ``fields``: Message columns from ``message_fields`` without ``raw`` (the caller has the bytes);
+    ``hits``: the checker's hits; ``checked``: False when the checker failed (stored with checker_version 0,
+    so the next re-check tries again); ``warnings``: one-line problems for the SyncReport.
+    """
+
+    uid: int | None
+    fields: dict[str, Any]
+    hits: list[FlagHit]
+    checked: bool
+    warnings: list[str]
+    #: False when the parser raised and ``fields`` describe a placeholder.
+    parsed_ok: bool = True
+
+
+def parse_bytes(raw: bytes) -> ParsedMessage:
+    """Parse one message for the sync: ``parse.parse_with(raw, email.policy.compat32)``, which gives the
+    same ParsedMessage as ``parse.parse`` (it uses only policy-independent calls; bench/parse_bench.py
+    and tests/test_sync_perf.py compare them) about 3x faster. Pure; never raises (parse's contract)."""
+    import email.policy
+
+    from . import parse
+
+    return parse.parse_with(raw, email.policy.compat32)
+
+
+def placeholder(warning: str) -> ParsedMessage:
+    """The ParsedMessage stored for a message that could not be parsed or stored (its raw bytes are kept)."""
+    return ParsedMessage(message_id=None, subject="(message could not be read)", from_=None,
+                         body_text="(message could not be read; the raw bytes are kept)", warnings=(warning,))
+
+
+def prepare(folder: str, uid: int | None, raw: bytes, ctx: CheckContext) -> Prepared:
+    """Parse and check one message (pure: the same bytes and context give the same result anywhere).
+    A parser exception yields a placeholder (the raw bytes are kept) and a warning naming ``folder``/``uid``."""
+    try:
+        parsed, ok, warns = parse_bytes(raw), True, []
+    except Exception as exc:  # noqa: BLE001 - a bad message aborts only itself
+        parsed, ok = placeholder(f"parse failed: {type(exc).__name__}"), False
+        warns = [f"{folder} UID {uid}: could not be parsed ({type(exc).__name__}); stored raw"]
+    return prepare_parsed(folder, uid, raw, parsed, ok, ctx, warns)
+
+
+def prepare_parsed(folder: str, uid: int | None, raw: bytes, parsed: ParsedMessage, parsed_ok: bool,
+                   ctx: CheckContext | None, warnings: Sequence[str] = ()) -> Prepared:
+    """Check an already parsed message and build its Message columns (see ``Prepared``). A checker
+    exception stores it without flags and adds a warning; ``parsed_ok`` False marks the row's
+    parse_warnings ("message could not be parsed" when the parser gave none)."""
+    warns = list(warnings)
+    try:
+        hits, checked = list(checker.check(parsed, ctx or CheckContext())), True
+    except Exception as exc:  # noqa: BLE001 - a checker bug on one message must not stop the sync
+        where = f"{folder} UID {uid}" if uid is not None else folder
+        warns.append(f"{where}: checker failed ({type(exc).__name__}); stored without flags")
+        hits, checked = [], False
+    fields = message_fields(parsed, raw)
+    del fields["raw"]
+    if not parsed_ok and not fields["parse_warnings"]:
+        fields["parse_warnings"] = ["message could not be parsed"]
+    return Prepared(uid, fields, hits, checked, [" ".join(w.split()) for w in warns], parsed_ok)
+
+
+# --- the check context -------------------------------------------------------------------------------
+
+
+def context_key(ctx: CheckContext) -> str:
+    """A short hash of the parts of the context that stored flags depend on (RF5/RF6 inputs excluded):
+    when it changes, stored requests are re-checked."""
+    h = hashlib.sha256()
+    h.update(repr(sorted(ctx.known_addresses)).encode())
+    h.update(repr(sorted(ctx.known_names)).encode())
+    h.update(repr(sorted((k, v.experience) for k, v in ctx.contacts.items())).encode())
+    h.update(repr((ctx.network_warnings, ctx.reputation_watch, ctx.expertise, ctx.referrals, ctx.me)).encode())
+    h.update(repr(ctx.tuning).encode())
+    h.update(str(checker.CHECKER_VERSION).encode())
+    return h.hexdigest()[:16]
+
+
+def context_to_json(ctx: CheckContext) -> dict[str, Any]:
+    """The check context as JSON-ready data, without the parts that move with the clock and the decisions
+    (``today``, ``accepted_30d``, ``accepted_7d``); ``context_from_json`` reverses it exactly."""
+    t = ctx.tuning
+    return {
+        "me": ctx.me,
+        "known_addresses": sorted(ctx.known_addresses),
+        "known_names": sorted(ctx.known_names),
+        "contacts": [[k, c.address, c.name, c.experience, c.note] for k, c in ctx.contacts.items()],
+        "network_warnings": [[e.pattern, e.reason, e.reported_by] for e in ctx.network_warnings],
+        "reputation_watch": [[e.pattern, e.reason, e.reported_by] for e in ctx.reputation_watch],
+        "expertise": list(ctx.expertise),
+        "referrals": [[r.name, r.address, list(r.topics)] for r in ctx.referrals],
+        "monthly_capacity": ctx.monthly_capacity,
+        "weekly_limit": ctx.weekly_limit,
+        "on_break_until": ctx.on_break_until.isoformat() if ctx.on_break_until else None,
+        "tuning": {"extra_phrases": {k: list(v) for k, v in t.extra_phrases.items()},
+                   "weights": dict(t.weights), "thresholds": dict(t.thresholds)},
+    }
+
+
+def context_from_json(data: dict[str, Any], *, today: date | None, accepted_30d: int, accepted_7d: int) -> CheckContext:
+    """Rebuild a CheckContext from ``context_to_json`` data plus the clock- and decision-dependent parts.
+    Raises KeyError/TypeError/ValueError on data of another shape."""
+    t = data["tuning"]
+    return CheckContext(
+        me=data["me"],
+        known_addresses=frozenset(data["known_addresses"]),
+        known_names=frozenset(data["known_names"]),
+        contacts={k: ContactInfo(a, n, e, note) for k, a, n, e, note in data["contacts"]},
+        network_warnings=tuple(ListEntry(p, r, b) for p, r, b in data["network_warnings"]),
+        reputation_watch=tuple(ListEntry(p, r, b) for p, r, b in data["reputation_watch"]),
+        expertise=tuple(data["expertise"]),
+        referrals=tuple(Referral(n, a, tuple(ts)) for n, a, ts in data["referrals"]),
+        accepted_30d=accepted_30d,
+        accepted_7d=accepted_7d,
+        monthly_capacity=data["monthly_capacity"],
+        weekly_limit=data["weekly_limit"],
+        on_break_until=date.fromisoformat(data["on_break_until"]) if data["on_break_until"] else None,
+        today=today,
+        tuning=CheckerTuning(extra_phrases={k: tuple(v) for k, v in t["extra_phrases"].items()},
+                             weights=dict(t["weights"]), thresholds=dict(t["thresholds"])),
+    )
+
+
+# --- SQLite encoding -----------------------------------------------------------------------------------
+
+
+def sqlite_datetime(d: datetime | None) -> str | None:
+    """A datetime as SQLAlchemy's SQLite ``DateTime`` stores it: ``YYYY-MM-DD HH:MM:SS.ffffff`` of the value's
+    own wall clock (the zone is not stored; Gracebox keeps UTC there)."""
+    if d is None:
+        return None
+    return (f"{d.year:04d}-{d.month:02d}-{d.day:02d} {d.hour:02d}:{d.minute:02d}:{d.second:02d}."
+            f"{d.microsecond:06d}")
+
+
+def sqlite_row(row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` with each value as SQLAlchemy binds it for SQLite: JSON columns as ``json.dumps`` text (None
+    as "null"), datetimes as ``sqlite_datetime``, booleans as 0/1; other values unchanged."""
+    out: dict[str, Any] = {}
+    for k, v in row.items():
+        if k in JSON_COLUMNS:
+            out[k] = json.dumps(v)
+        elif k in DATETIME_COLUMNS:
+            out[k] = sqlite_datetime(v)
+        elif k in BOOL_COLUMNS:
+            out[k] = None if v is None else int(bool(v))
+        else:
+            out[k] = v
+    return out
