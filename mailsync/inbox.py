@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, or_
+from sqlalchemy import func, insert
 from sqlmodel import Session, col, delete, select
 
 from . import checker, rows
@@ -251,7 +251,10 @@ class RequestRow:
     suggested: str
 
 
-def _filtered(stmt: Any, filter: str = "all", search: str | None = None, flag: str | None = None) -> Any:
+def _filtered(stmt: Any, filter: str = "all", search: str | None = None, flag: str | None = None,
+              *, bind: Any = None) -> Any:
+    """Add the WHERE of ``filter``/``search``/``flag`` to ``stmt``; ``bind`` (the session's engine or
+    connection) picks the search path (mailsync.search: FTS5 on SQLite, else ILIKE)."""
     if filter not in FILTERS:
         raise ValueError(f"unknown filter {filter!r}; use one of {', '.join(FILTERS)}")
     stmt = stmt.where(col(Message.uid).is_not(None) | col(Message.folder_id).is_(None))
@@ -268,32 +271,41 @@ def _filtered(stmt: Any, filter: str = "all", search: str | None = None, flag: s
     if flag:
         stmt = stmt.where(col(Message.flag_codes).contains(flag))
     if search:
-        like = f"%{search}%"
-        stmt = stmt.where(
-            or_(
-                col(Message.subject).ilike(like),
-                col(Message.from_name).ilike(like),
-                col(Message.from_address).ilike(like),
-                col(Message.body_text).ilike(like),
-            )
-        )
+        from . import search as search_mod
+
+        stmt = stmt.where(search_mod.search_clause(bind, search) if bind is not None
+                          else search_mod.ilike_clause(search))
     return stmt
 
 
 def count_requests(session: Session, filter: str = "all", search: str | None = None,
                    flag: str | None = None) -> int:
-    """Count requests matching ``filter`` (one of FILTERS), ``search`` (sender, subject, body) and ``flag``."""
-    return int(session.exec(_filtered(select(func.count()).select_from(Message), filter, search, flag)).one())
+    """Count requests matching ``filter`` (one of FILTERS), ``search`` (sender, subject, body; semantics
+    in mailsync.search) and ``flag``. Raises ValueError for an unknown filter."""
+    if search and filter == "all" and not flag:
+        from . import search as search_mod
+
+        n = search_mod.count_all(session.connection(), search)
+        if n is not None:
+            return n
+    stmt = _filtered(select(func.count()).select_from(Message), filter, search, flag, bind=session.get_bind())
+    return int(session.exec(stmt).one())
 
 
 def list_requests(session: Session, filter: str = "all", search: str | None = None, offset: int = 0,
                   limit: int = 200, flag: str | None = None) -> list[RequestRow]:
-    """One page of requests, newest first (date, else internal date, then id)."""
+    """One page of requests, newest first (date, else internal date, then id).
+
+    The page's ids are picked first (``OFFSET`` walks a covering index, mailsync.search.LIST_INDEXES,
+    without reading rows), then only those rows are read, so the last page of 100,000 costs about what
+    the first does."""
+    order = (col(Message.date).desc(), col(Message.id).desc())
+    page_ids = (_filtered(select(Message.id), filter, search, flag, bind=session.get_bind())
+                .order_by(*order).offset(offset).limit(limit).correlate(None))
     cols = (Message.id, Message.from_name, Message.from_address, Message.via, Message.subject,
             func.coalesce(Message.date, Message.internaldate), Message.status, Message.flag_codes,
             Message.suggested)
-    stmt = _filtered(select(*cols), filter, search, flag)
-    stmt = stmt.order_by(col(Message.date).desc(), col(Message.id).desc()).offset(offset).limit(limit)
+    stmt = select(*cols).where(col(Message.id).in_(page_ids)).order_by(*order)
     out = []
     for r in session.exec(stmt).all():
         d = r[5]

@@ -1,7 +1,8 @@
 """Database engine and sessions (DESIGN "store.py").
 
 SQLite by default, in WAL mode with a busy timeout so the TUI and a cron sync can share the file; any
-SQLAlchemy URL works (``postgresql+psycopg://...``). Tables are created on open.
+SQLAlchemy URL works (``postgresql+psycopg://...``). Tables (and, on SQLite, the FTS5 search index of
+``mailsync.search``) are created on open.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from sqlalchemy import Index, event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
-from . import models  # noqa: F401  (registers the tables)
+from . import (
+    models,  # noqa: F401  (registers the tables)
+    search,
+)
 from .errors import ConfigError
 
 #: (context_key, checker_version) of every request: the sync's re-check query and the no-op fast path
@@ -83,6 +87,7 @@ def make_engine(url: str) -> Engine:
     try:
         SQLModel.metadata.create_all(engine)
         RECHECK_INDEX.create(engine, checkfirst=True)
+        search.ensure_index(engine)  # SQLite: FTS5 index + triggers, rebuilt when missing
     except Exception as exc:  # noqa: BLE001
         raise ConfigError(
             f"[storage] database_url: cannot open the database ({type(exc).__name__}); check it is reachable"

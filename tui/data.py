@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from mailsync import checker, inbox
 from mailsync.config import Settings
 from mailsync.models import Message, Reply
 from mailsync.store import Store
-from mailsync.types import Address, FlagHit
+from mailsync.types import Address, CheckContext, FlagHit
 
 #: Rows per page fetched for the virtual request list.
 PAGE_SIZE = 100
@@ -77,13 +77,23 @@ class ReplyDraft:
     no_reply: str | None = None
 
 
-def load_page(store: Store, query: Query, offset: int, limit: int = PAGE_SIZE) -> Page:
-    """Fetch one page of the list (newest first) plus the total count for ``query``."""
+def load_page(store: Store, query: Query, offset: int, limit: int = PAGE_SIZE, total: int | None = None) -> Page:
+    """Fetch one page of the list (newest first) plus the total count for ``query``; a known ``total``
+    (a further page of the same list) skips the count query."""
     search = query.search or None
     with store.session() as s:
-        total = inbox.count_requests(s, query.filter, search)
+        if total is None:
+            total = inbox.count_requests(s, query.filter, search)
         rows = inbox.list_requests(s, query.filter, search, offset=offset, limit=limit)
     return Page(query, offset, tuple(rows), total)
+
+
+def catch_up_search(store: Store) -> int:
+    """Index the requests waiting for the search index (``mailsync.search.catch_up``); returns how many.
+    Searches are complete without it, only slower while many wait."""
+    from mailsync import search
+
+    return search.catch_up(store.engine)
 
 
 def meter_text(store: Store, settings: Settings, now: datetime) -> str:
@@ -92,8 +102,14 @@ def meter_text(store: Store, settings: Settings, now: datetime) -> str:
         return inbox.meter(s, settings, now).text()
 
 
-def _capacity(session: object, settings: Settings, now: datetime) -> list[FlagHit]:
-    ctx = inbox.build_context(session, settings, now)  # type: ignore[arg-type]
+def _capacity(session: Session, settings: Settings, now: datetime) -> list[FlagHit]:
+    """RF5/RF6 hits at ``now``: ``checker.capacity_hits`` over a context holding just its inputs (the
+    accepted counts, the profile's limits and break, today). ``inbox.build_context`` would also load
+    every known address and contact: 90% of a detail load on a big mailbox, for nothing RF5/RF6 use."""
+    a30, a7 = inbox.accepted_counts(session, now)
+    p = settings.profile
+    ctx = CheckContext(accepted_30d=a30, accepted_7d=a7, monthly_capacity=p.monthly_capacity,
+                       weekly_limit=p.weekly_limit, on_break_until=p.on_break_until, today=now.date())
     return checker.capacity_hits(ctx)
 
 

@@ -55,6 +55,16 @@ class FlagCard(Widget):
         self.hits = hits
         self.computed = computed
 
+    def set_card(self, code: str, hits: list[FlagHit], *, computed: bool = False) -> None:
+        """Show another flag in this card (the detail view reuses mounted cards: mounting new widgets on
+        every cursor move cost more than the rest of the detail together)."""
+        if code != self.code:
+            self.set_classes(f"flag-card {code.lower()}")
+        self.code = code
+        self.hits = hits
+        self.computed = computed
+        self.refresh(layout=True)
+
     def render(self) -> Text:
         """The card as Text (title, rules with points, evidence, the article's reasoning)."""
         st = self.get_component_rich_style
@@ -141,8 +151,8 @@ class DetailView(VerticalScroll, can_focus=True):
         headers = self.query_one("#detail-headers", Static)
         body = self.query_one("#detail-body", Static)
         cards = self.query_one("#detail-cards", Vertical)
-        cards.remove_children()
         if d is None:
+            cards.remove_children()
             headers.update(Text("Nothing selected."))
             body.update(Text(""))
             return
@@ -150,13 +160,18 @@ class DetailView(VerticalScroll, can_focus=True):
         by_code: dict[str, list[FlagHit]] = {}
         for h in d.hits:
             by_code.setdefault(h.code, []).append(h)
-        new = [FlagCard(code, by_code[code]) for code in sorted(by_code)]
+        specs = [(code, by_code[code], False) for code in sorted(by_code)]
         cap: dict[str, list[FlagHit]] = {}
         for h in d.capacity:
             cap.setdefault(h.code, []).append(h)
-        new += [FlagCard(code, cap[code], computed=True) for code in sorted(cap)]
-        if new:
-            cards.mount_all(new)
+        specs += [(code, cap[code], True) for code in sorted(cap)]
+        existing = [c for c in cards.children if isinstance(c, FlagCard)]
+        for card, (code, hits, computed) in zip(existing, specs, strict=False):
+            card.set_card(code, hits, computed=computed)
+        if len(specs) > len(existing):
+            cards.mount_all([FlagCard(code, hits, computed=computed) for code, hits, computed in specs[len(existing):]])
+        for card in existing[len(specs):]:
+            card.remove()
         text = d.message.body_text or "(no text body)"
         note = ""
         if len(text) > BODY_LIMIT:
