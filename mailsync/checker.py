@@ -520,9 +520,8 @@ _RF3_FAVOURS: tuple[tuple[str, _Rx], ...] = (
 _RF3_QUESTION = _G(R.RF3_QUESTION)
 _RF3_CALL = _G(R.RF3_CALL)
 _RF7_ASK = _G(R.RF7_ASK)
+_RF7_KNOWLEDGE = _G(R.RF7_KNOWLEDGE)
 
-_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,6}\b")
-_WORD = re.compile(r"[a-z0-9][a-z0-9'/+-]*[a-z0-9+]|[a-z0-9]")
 _SUBJECT_PREFIX = re.compile(r"^\s*(?:re|aw|sv|antw|fw|fwd|wg|tr)\s*(?:\[\d+\])?\s*:", re.I)
 
 # --------------------------------------------------------------------------------------------------
@@ -867,17 +866,32 @@ def stem(word: str) -> str:
     return w
 
 
-def _stems(text: str) -> list[str]:
-    return [stem(t) for t in _WORD.findall(text)]
+_TOPIC_TOKEN = re.compile(r"[a-z0-9]+(?:[/&.+][a-z0-9]+)*")
 
 
-def _build_lexicon() -> dict[str, list[tuple[tuple[str, ...], str, str]]]:
-    lex: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+def _norm(word: str) -> str:
+    """Light plural normalisation for the RF7 lexicon ("taxes" -> "tax", "policies" -> "policy"); unlike
+    ``stem`` it never merges different words ("value"/"valuation", "development"/"developer")."""
+    if len(word) <= 3:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "ches", "shes", "xes", "zzes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _build_lexicon() -> dict[str, list[tuple[tuple[str, ...], str, str, float]]]:
+    """First normalised word -> [(normalised words, domain, term, weight)], longest terms first."""
+    lex: dict[str, list[tuple[tuple[str, ...], str, str, float]]] = {}
     for domain, terms in R.DOMAINS.items():
         for term in terms:
-            st = tuple(_stems(term))
-            if st:
-                lex.setdefault(st[0], []).append((st, domain, term))
+            key = tuple(_norm(t) for t in _TOPIC_TOKEN.findall(term.lower()))
+            if key:
+                w = 0.5 if term in R.WEAK_TERMS else 1.0
+                lex.setdefault(key[0], []).append((key, domain, term, w))
     for v in lex.values():
         v.sort(key=lambda x: -len(x[0]))
     return lex
@@ -888,19 +902,21 @@ _STOP_STEMS = frozenset(stem(w) for w in R.TOPIC_STOPWORDS) | R.TOPIC_STOPWORDS
 _GENERIC_STEMS = frozenset(stem(w) for w in R.EXPERTISE_GENERIC)
 
 
-def _lexicon_hits(tokens: Sequence[str], stems: Sequence[str]) -> list[tuple[str, str, int, int]]:
-    """Return (domain, term, start token, end token) for lexicon terms in a stemmed token list."""
-    out: list[tuple[str, str, int, int]] = []
+def _lexicon_hits(norms: Sequence[str]) -> list[tuple[str, str, float, int, int]]:
+    """(domain, term, weight, start token, end token) for the lexicon terms in a normalised token list
+    (longest term wins; terms do not overlap)."""
+    out: list[tuple[str, str, float, int, int]] = []
     i = 0
-    n = len(stems)
+    n = len(norms)
+    lex = _LEXICON
     while i < n:
-        cands = _LEXICON.get(stems[i])
+        cands = lex.get(norms[i])
         step = 1
         if cands:
-            for st, domain, _term in cands:
-                k = len(st)
-                if tuple(stems[i:i + k]) == st:
-                    out.append((domain, " ".join(tokens[i:i + k]), i, i + k))
+            for key, domain, term, w in cands:
+                k = len(key)
+                if k == 1 or tuple(norms[i:i + k]) == key:
+                    out.append((domain, term, w, i, i + k))
                     step = k
                     break
         i += step
@@ -909,6 +925,9 @@ def _lexicon_hits(tokens: Sequence[str], stems: Sequence[str]) -> list[tuple[str
 
 @dataclass(frozen=True, slots=True)
 class _Expertise:
+    """The user's expertise phrases, their content-word stems (generic words dropped) and the lexicon
+    domains they touch."""
+
     phrases: tuple[str, ...]
     stems: frozenset[str]
     domains: frozenset[str]
@@ -919,11 +938,12 @@ def _expertise(phrases: tuple[str, ...]) -> _Expertise:
     stems: set[str] = set()
     domains: set[str] = set()
     for p in phrases:
-        toks = _WORD.findall(p.lower())
-        sts = [stem(t) for t in toks]
-        stems.update(s for s, t in zip(sts, toks, strict=True)
-                     if s not in _STOP_STEMS and s not in _GENERIC_STEMS and t not in R.EXPERTISE_GENERIC)
-        for domain, _term, _a, _b in _lexicon_hits(toks, sts):
+        toks = _TOPIC_TOKEN.findall(p.lower())
+        for t in toks:
+            s = stem(t)
+            if s not in _STOP_STEMS and s not in _GENERIC_STEMS and t not in R.EXPERTISE_GENERIC and len(t) > 2:
+                stems.add(s)
+        for domain, _term, _w, _a, _b in _lexicon_hits([_norm(t) for t in toks]):
             domains.add(domain)
     return _Expertise(phrases, frozenset(stems), frozenset(domains))
 
@@ -1072,74 +1092,72 @@ def _rf4(message: ParsedMessage, ctx: CheckContext) -> list[_Hit]:
     return hits
 
 
-_STEM_MEMO: dict[str, str] = {}
 _EXTRA_DOMAIN = "your [checker] RF7 topics"
+#: (outside terms -> (weight, domain), inside terms -> weight)
+_Topic = tuple[dict[str, tuple[float, str]], dict[str, float]]
 
 
-def _stem_all(toks: list[str]) -> list[str]:
-    memo = _STEM_MEMO
-    out = []
-    for t in toks:
-        s = memo.get(t)
-        if s is None:
-            s = stem(t)
-            if len(memo) < 50_000:
-                memo[t] = s
-        out.append(s)
-    return out
-
-
-def _sentence_topic(doc: _Doc, j: int, exp: _Expertise, extra: _Rx | None
-                    ) -> tuple[dict[str, float], dict[str, float], list[str]]:
-    """Topic terms of sentence ``j``: (outside terms -> weight, inside terms -> weight, outside domains).
-    Outside: domain-lexicon terms in domains the expertise does not touch, unknown acronyms (0.75) and
-    ``[checker] RF7`` phrases (3.0); inside: words sharing a stem with the expertise."""
-    outside: dict[str, float] = {}
+def _sentence_topic(doc: _Doc, j: int, exp: _Expertise, extra: _Rx | None) -> _Topic:
+    """Topic terms of sentence ``j``: (outside terms -> (weight, domain), inside terms -> weight).
+    Outside: lexicon terms of domains the expertise does not touch (1.0; everyday words 0.5, which the
+    caller keeps only in a domain a distinctive term names) and ``[checker] RF7`` phrases (3.0). Inside:
+    lexicon terms of touched domains, and words sharing a stem with a (non-generic) expertise word."""
+    outside: dict[str, tuple[float, str]] = {}
     inside: dict[str, float] = {}
-    domains: list[str] = []
     sent = doc.lower_sent(j)
-    toks = _WORD.findall(sent)
-    sts = _stem_all(toks)
+    toks = _TOPIC_TOKEN.findall(sent)
+    norms = [_norm(t) for t in toks]
     used: set[int] = set()
-    for domain, term, s0, s1 in _lexicon_hits(toks, sts):
+    exp_stems = exp.stems
+    for domain, term, w, s0, s1 in _lexicon_hits(norms):
         used.update(range(s0, s1))
-        w = 0.5 if term in R.WEAK_TERMS else 1.0
-        if domain in exp.domains or any(sts[k] in exp.stems for k in range(s0, s1)):
-            inside[term] = w
-        else:
-            outside[term] = w
-            if domain not in domains:
-                domains.append(domain)
-    for k, s in enumerate(sts):
-        if s in exp.stems and k not in used and s not in _STOP_STEMS and toks[k] not in R.TOPIC_STOPWORDS:
-            inside[toks[k]] = 1.0
-    for acr in _ACRONYM.findall(doc.sents[j]):
-        low = acr.lower()
-        if acr in R.COMMON_ACRONYMS or low in outside or low in inside or sum(c.isalpha() for c in acr) < 2:
+        if domain in exp.domains or any(stem(toks[k]) in exp_stems for k in range(s0, s1)):
+            inside[term] = max(w, inside.get(term, 0.0))
+        elif w > outside.get(term, (0.0, ""))[0]:
+            outside[term] = (w, domain)
+    for k, t in enumerate(toks):
+        if k in used or len(t) < 3 or t in R.TOPIC_STOPWORDS:
             continue
-        if stem(low) in exp.stems:
-            inside[low] = 1.0
-        else:
-            outside[acr] = 0.75
+        s = stem(t)
+        if s in exp_stems and s not in _STOP_STEMS:
+            inside[t] = 1.0
     if extra is not None:
         for m in extra.whole.finditer(sent):
-            outside[m.group(0)] = 3.0
-            if _EXTRA_DOMAIN not in domains:
-                domains.append(_EXTRA_DOMAIN)
-    return outside, inside, domains
+            outside[m.group(0)] = (3.0, _EXTRA_DOMAIN)
+    return outside, inside
+
+
+def _asks_knowledge(doc: _Doc) -> list[tuple[int, int, int]]:
+    """Sentences of the body that ask for knowledge or an opinion: an advice form (``RF7_ASK``), a
+    "need to know whether" form, or any question. (sentence, start, end) in text order, thanks skipped."""
+    thanks = doc.sentence_set(_THANKS)
+    found: dict[int, tuple[int, int, int]] = {}
+    for rx in (_RF7_ASK, _RF7_KNOWLEDGE):
+        for i, a, b in _find(doc, rx, limit=6, skip=_THANKS):
+            if doc.para[i] >= 0 and i not in found:
+                found[i] = (i, a, b)
+    for i, para in enumerate(doc.para):
+        if para >= 0 and i not in found and i not in thanks and "?" in doc.sents[i]:
+            found[i] = (i, doc.starts[i], doc.starts[i] + len(doc.sents[i]))
+    return [found[i] for i in sorted(found)]
 
 
 def _rf7(doc: _Doc, ctx: CheckContext, extra: _Rx | None) -> list[_Hit]:
-    """RF7: a question or advice request whose topic (its paragraph, and half the previous one) is mostly
-    domain terms outside every expertise domain."""
+    """RF7: a question whose topic is mostly lexicon terms outside every domain the expertise touches.
+
+    The topic of a question is its own words and the other questions of its paragraph (weight 1), and
+    the rest of the paragraph and the one before it (context, 0.5). Everyday lexicon words count only in
+    a domain that a distinctive term of the topic names. Out of depth: the questions themselves name an
+    outside topic, the outside terms score >= 1.5 (or >= 1 with nothing inside) and more than the inside
+    terms."""
     if not ctx.expertise:
         return []
-    asks = [x for x in _find(doc, _RF7_ASK, limit=4, skip=_THANKS)
-            if doc.para[x[0]] >= 0 and doc.is_request(x[0])]
+    asks = _asks_knowledge(doc)
     if not asks:
         return []
     exp = _expertise(tuple(ctx.expertise))
-    topics: dict[int, tuple[dict[str, float], dict[str, float], list[str]]] = {}
+    ask_sents = {x[0] for x in asks}
+    topics: dict[int, _Topic] = {}
     best: tuple[float, int, int, int, list[str], list[str]] | None = None
     done: set[int] = set()
     for i, a, b in asks:
@@ -1147,28 +1165,39 @@ def _rf7(doc: _Doc, ctx: CheckContext, extra: _Rx | None) -> list[_Hit]:
         if p in done:
             continue
         done.add(p)
-        outside: dict[str, float] = {}
+        outside: dict[str, tuple[float, str, bool]] = {}  # term -> (weight, domain, in a question)
         inside: dict[str, float] = {}
-        domains: list[str] = []
         for j, para in enumerate(doc.para):
             if para != p and para != p - 1:
                 continue
-            w = 1.0 if para == p else 0.5
+            q = para == p and j in ask_sents
+            w = 1.0 if q else 0.5
             t = topics.get(j)
             if t is None:
                 t = topics[j] = _sentence_topic(doc, j, exp, extra)
-            for term, v in t[0].items():
-                if v * w > outside.get(term, 0.0):
-                    outside[term] = v * w
+            for term, (v, dom) in t[0].items():
+                old = outside.get(term)
+                if old is None or v * w > old[0]:
+                    outside[term] = (v * w, dom, q or (old is not None and old[2]))
             for term, v in t[1].items():
                 if v * w > inside.get(term, 0.0):
                     inside[term] = v * w
-            domains.extend(d for d in t[2] if d not in domains)
-        out_score, in_score = sum(outside.values()), sum(inside.values())
+        named = {dom for term, (v, dom, _q) in outside.items() if v >= 0.5 and term not in R.WEAK_TERMS}
+        kept = {term: x for term, x in outside.items() if x[1] in named}
+        if not any(x[2] for x in kept.values()):
+            continue  # the questions themselves name no outside topic: context alone is not enough
+        out_score = sum(x[0] for x in kept.values())
+        in_score = sum(inside.values())
         enough = out_score >= 1.5 or (out_score >= 1.0 and in_score == 0)
         if enough and out_score > in_score and (best is None or out_score - in_score > best[0]):
-            terms = sorted(outside, key=lambda x: -outside[x])[:4]
-            best = (out_score - in_score, i, a, b, terms, domains)
+            terms = sorted(kept, key=lambda x: -kept[x][0])[:4]
+            domains: list[str] = []
+            for term in sorted(kept, key=lambda x: (not kept[x][2], -kept[x][0])):
+                if kept[term][1] not in domains:
+                    domains.append(kept[term][1])
+            qs = [x for x in asks if doc.para[x[0]] == p and any(topics[x[0]][0].get(t) for t in kept)]
+            ii, aa, bb = qs[0] if qs else (i, a, b)
+            best = (out_score - in_score, ii, aa, bb, terms, domains)
     if best is None:
         return []
     _, i, a, b, terms, domains = best
@@ -1244,8 +1273,10 @@ def check(message: ParsedMessage, context: CheckContext) -> list[FlagHit]:
             rf3.append((rule_id, ev + (f"no earlier mail with {_who(message)}",)))
         out += _score("RF3", rf3, ctx)
     out += _score("RF4", _rf4(message, ctx), ctx)
-    extra7 = _phrase_rx(tuple(ctx.tuning.extra_phrases.get("RF7", ())))
-    out += _score("RF7", _rf7(doc, ctx, extra7), ctx)
+    if not any(h.code == "RF1" for h in out):
+        # a pitch's questions ("still doing X by hand?") are not asks for the user's expertise
+        extra7 = _phrase_rx(tuple(ctx.tuning.extra_phrases.get("RF7", ())))
+        out += _score("RF7", _rf7(doc, ctx, extra7), ctx)
     totals: dict[str, float] = {}
     for h in out:
         totals[h.code] = totals.get(h.code, 0.0) + h.points
