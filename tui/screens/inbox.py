@@ -106,7 +106,7 @@ class InboxScreen(Screen[None]):
         if self._status_note:
             line.append(" · ")
             line.append(self._status_note)
-        self.query_one("#status", Static).update(line)
+        self.query_one("#status", Static).update(line, layout=False)  # one fixed line: no relayout
 
     def set_query(self, query: Query, *, keep_cursor: bool = False) -> None:
         """Show ``query`` in the list (posts a PageWanted the App answers)."""
