@@ -108,20 +108,22 @@ def _dispatch(args: argparse.Namespace) -> int:
 def cmd_sync(args: argparse.Namespace) -> int:
     """``gracebox sync [--quiet]``: one pass; progress on a TTY; lock held -> exit 0.
 
-    First the no-op fast path (``mailsync.fastpath``, standard library only): when it is sure nothing
-    changed since the last clean full run, print the usual summary and stop before the heavy imports.
-    Otherwise the full path; after a clean pass it records what the fast path needs next time.
+    First the quick path (``mailsync.fastpath``, no SQLModel/pydantic/imapclient): when it is sure nothing
+    changed since the last clean full run, or that the only change is a little new mail (which it stores as
+    the full path would), print the usual summary and stop. Otherwise the full path; after a clean pass it
+    records what the quick path needs next time.
     """
     from . import fastpath
     from .errors import ServerUnreachable
 
     try:
-        if fastpath.nothing_to_do(args.config):
-            if not args.quiet:
-                print(fastpath.summary_line())
-            return EXIT_OK
+        quick = fastpath.quick_sync(args.config)
     except fastpath.Unreachable as exc:
         raise ServerUnreachable(str(exc)) from None
+    if quick is not None:
+        if not args.quiet:
+            print(fastpath.summary_line(quick))
+        return EXIT_OK
     path = fastpath.config_path(args.config)
     digest = fastpath.config_digest(path)
     settings = _load(args)
@@ -169,19 +171,25 @@ def _record_fast_path(settings: Settings, path: Path, digest: str | None, report
     if digest is None or report.warnings or not report.context_key or fastpath.config_digest(path) != digest:
         fastpath.forget(db)
         return
+    from . import inbox, rows
     from .checker import CHECKER_VERSION
 
     try:
-        conn = fastpath.connect_db(db)
+        store = _open_store(settings)
         try:
-            digests = fastpath.db_digests(conn)
+            with store.session() as s:
+                ctx = inbox.build_context(s, settings)
+                digests = fastpath.db_digests(s.connection())
         finally:
-            conn.close()
+            store.close()
     except Exception:  # noqa: BLE001 - no state just means no fast path next time
         fastpath.forget(db)
         return
+    if rows.context_key(ctx) != report.context_key:
+        fastpath.forget(db)  # something changed the context since the pass (the TUI noted a contact)
+        return
     fastpath.remember(db, digest, context_key=report.context_key, checker_version=CHECKER_VERSION,
-                      digests=digests)
+                      digests=digests, context=rows.context_to_json(ctx))
 
 
 def cmd_list(args: argparse.Namespace) -> int:

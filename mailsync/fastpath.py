@@ -1,14 +1,14 @@
-"""The no-op fast path of ``gracebox sync``: learn "nothing changed" before loading SQLModel, pydantic or
-imapclient (DESIGN "Details settled": STATUS before the heavy imports).
+"""The quick path of ``gracebox sync``: learn "nothing changed" (or "only a little new mail") before loading
+SQLModel, pydantic or imapclient (DESIGN "Details settled": STATUS before the heavy imports).
 
-Cron runs ``gracebox sync`` every few minutes and most runs find nothing new. A full run costs ~0.5 s of
-imports before it talks to the server; this module answers "is there anything to do?" with the standard
-library only (``tomllib``, ``sqlite3``, ``imaplib``, ``ssl``) in a few tens of milliseconds, and the full
-path runs whenever the answer is not a sure "no". It is never the authority on errors: any doubt (a config
-that was not validated as it is now, a database other than SQLite, a server error, a missing folder) means
-"run the full path", which reports the problem with its exit code.
+Cron runs ``gracebox sync`` every few minutes and most runs find nothing new, or a few new requests. A full
+run costs ~0.5 s of imports before it talks to the server; this module answers with the standard library
+(``tomllib``, ``sqlite3``, ``imaplib``, ``ssl``) plus the parser and the checker, and the full path runs
+whenever the answer is not sure. It is never the authority on errors: any doubt (a config that was not
+validated as it is now, a database other than SQLite, a server error, a missing folder) means "run the full
+path", which reports the problem with its exit code.
 
-Nothing to do means all of these hold (each mirrors what the full path would do on this run):
+Nothing to do (``quick_sync`` returns 0) means all of these hold, each mirroring what the full path would do:
 
 * The config file (and ``[profile] file``) has exactly the bytes a previous full run validated and synced
   with, and the installed code is the same (``code_signature``): recorded by ``remember`` in a state file
@@ -22,6 +22,12 @@ Nothing to do means all of these hold (each mirrors what the full path would do 
   are unchanged (digests).
 * The outbox has nothing ``send.flush_outbox`` would act on: no reply ``queued`` or ``sending``, none
   ``sent`` without its Sent copy or \\Answered flag.
+
+When all of that holds except that the requests folder has new mail, and the new mail is all that changed
+(``_store_new`` lists the checks: nothing expunged, no flag changed, at most QUICK_MAX_NEW messages, no
+warning), the new requests are parsed and checked with the check context the last full run recorded, and
+stored under the sync's file lock with the rows the full path would write (``rows.new_rows``;
+tests/test_fastpath.py compares the two databases).
 
 Passwords: ``password_command`` runs at most once per process; the full path reuses the value through
 ``cached_password`` (memory only, never written anywhere).
@@ -37,7 +43,9 @@ import re
 import sqlite3
 import stat
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -192,12 +200,15 @@ def _recheck_pending(conn: sqlite3.Connection, ckey: str, version: int) -> bool:
 # --- the state file --------------------------------------------------------------------------------------
 
 
-def remember(db_file: Path, digest: str, *, context_key: str, checker_version: int, digests: dict[str, str]) -> None:
+def remember(db_file: Path, digest: str, *, context_key: str, checker_version: int, digests: dict[str, str],
+             context: dict[str, Any] | None = None) -> None:
     """Record that a full run validated the config with ``digest`` and left the database consistent with
-    ``context_key``/``checker_version`` and ``digests`` (``db_digests``). Written atomically, mode 0600;
-    never raises (no state file just means no fast path)."""
+    ``context_key``/``checker_version`` and ``digests`` (``db_digests``); ``context`` is the check context
+    (``rows.context_to_json``) the quick path checks new mail with. Written atomically, mode 0600; never
+    raises (no state file just means no fast path)."""
     data = {"v": STATE_VERSION, "config": digest, "code": code_signature(), "context_key": context_key,
-            "checker_version": checker_version, **{f"db_{k}": v for k, v in digests.items()}}
+            "checker_version": checker_version, "context": context,
+            **{f"db_{k}": v for k, v in digests.items()}}
     target = state_path(db_file)
     tmp = target.with_name(target.name + f".{os.getpid()}.tmp")
     try:
@@ -248,6 +259,111 @@ def sent_unchanged(stored: Sequence[int | None] | None, current: Sequence[int | 
 # --- IMAP (imaplib) --------------------------------------------------------------------------------------
 
 _STATUS_ITEM = re.compile(rb"([A-Z]+) (\d+)")
+_UID_IN = re.compile(rb"\bUID (\d+)", re.I)
+#: "<seq> (<attributes>": the start of one FETCH answer as imaplib hands it over.
+_FETCH_HEAD = re.compile(rb"^\d+ \((.*)$", re.S)
+_FETCH_ITEM = re.compile(
+    rb'\s*(?:(UID|RFC822\.SIZE|MODSEQ) (\(\d+\)|\d+)|(FLAGS) \(([^()]*)\)|(INTERNALDATE) "([^"]*)")', re.I)
+_DOTTED_TIME = re.compile(r"\w+, ?\d{1,2} \w+ \d\d(\d\d)? \d\d?\.\d\d?\.\d\d?.*")
+
+
+def seqset(uids: Iterable[int]) -> str:
+    """Sorted UIDs as an IMAP sequence set with ranges (RFC 3501 §9), e.g. [1, 2, 3, 7] -> "1:3,7"."""
+    xs = sorted(set(int(u) for u in uids))
+    parts: list[str] = []
+    i = 0
+    while i < len(xs):
+        j = i
+        while j + 1 < len(xs) and xs[j + 1] == xs[j] + 1:
+            j += 1
+        parts.append(str(xs[i]) if i == j else f"{xs[i]}:{xs[j]}")
+        i = j + 1
+    return ",".join(parts)
+
+
+def internaldate(value: bytes) -> datetime | None:
+    """An INTERNALDATE (RFC 3501 §9 date-time) as aware UTC, read as imapclient reads it (``parsedate_tz``,
+    dotted times accepted, no zone = UTC); None when it can't be read."""
+    from email.utils import parsedate_tz
+
+    text = value.decode("latin-1")
+    if _DOTTED_TIME.match(text):
+        text = text.replace(".", ":")
+    tt = parsedate_tz(text)
+    if tt is None:
+        return None
+    try:
+        if tt[9] is None:
+            return datetime(*tt[:6], tzinfo=UTC)
+        return datetime(*tt[:6], tzinfo=timezone(timedelta(seconds=tt[9]))).astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _fetch_attrs(text: bytes) -> dict[str, Any] | None:
+    """UID, FLAGS, INTERNALDATE and RFC822.SIZE from the non-literal part of a FETCH answer; None when
+    something else is in it."""
+    out: dict[str, Any] = {}
+    pos, end = 0, len(text.rstrip())
+    while pos < end:
+        m = _FETCH_ITEM.match(text, pos)
+        if m is None:
+            return None
+        pos = m.end()
+        if m.group(1):
+            name = m.group(1).upper()
+            if name == b"UID":
+                out["uid"] = int(m.group(2))
+            elif name == b"RFC822.SIZE":
+                out["size"] = int(m.group(2))
+        elif m.group(3):
+            out["flags"] = tuple(f.decode("utf-8", "replace") for f in m.group(4).split())
+        else:
+            out["internaldate"] = internaldate(m.group(6))
+    return out
+
+
+def parse_fetch_bodies(data: Sequence[Any]) -> dict[int, dict[str, Any]] | None:
+    """imaplib's answer to ``UID FETCH (BODY.PEEK[] FLAGS INTERNALDATE RFC822.SIZE)`` as {uid: {"body": bytes,
+    "flags": (str, ...), "internaldate": aware UTC | None, "size": int}}; an answer without a body literal has
+    no "body". None when an answer has another shape (the caller then uses a general parser)."""
+    got: dict[int, dict[str, Any]] = {}
+    i = 0
+    while i < len(data):
+        item = data[i]
+        i += 1
+        if item is None:
+            continue
+        if isinstance(item, bytes):  # an answer without a literal: no body (or an unsolicited FLAGS)
+            m = _FETCH_HEAD.match(item)
+            if m is None:
+                if item.strip() == b")":
+                    continue
+                return None
+            attrs = _fetch_attrs(m.group(1).rstrip(b")"))
+            if attrs is None or "uid" not in attrs:
+                return None
+            got.setdefault(attrs.pop("uid"), {}).update(attrs)
+            continue
+        if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], bytes)):
+            return None
+        head, literal = item
+        m = _FETCH_HEAD.match(head)
+        upper = head.upper()
+        if m is None or not upper.endswith(b"}") or b"BODY[] {" not in upper:
+            return None
+        tail = b""
+        if i < len(data) and isinstance(data[i], bytes) and not _FETCH_HEAD.match(data[i]):
+            tail = data[i]
+            i += 1
+        attrs_text = m.group(1)
+        text = attrs_text[: attrs_text.upper().rfind(b"BODY[] {")] + b" " + tail.rstrip().rstrip(b")")
+        attrs = _fetch_attrs(text)
+        if attrs is None or "uid" not in attrs:
+            return None
+        attrs["body"] = bytes(literal)
+        got.setdefault(attrs.pop("uid"), {}).update(attrs)
+    return got
 _LIST_LINE = re.compile(rb'^\((?P<flags>[^)]*)\) (?:"(?:[^"\\]|\\.)*"|NIL) (?P<name>.+)$')
 
 
@@ -402,85 +518,325 @@ def _close(m: Any, *, logout: bool = True) -> None:
 
 # --- the decision ------------------------------------------------------------------------------------------
 
+#: At most this many new requests go through the quick path's writer; more take the full path (its parse
+#: pool pays off there).
+QUICK_MAX_NEW = 300
+
+
+@dataclass
+class _Local:
+    """What the local checks found: the config (digest, parsed), the database file, the state file, the
+    folder rows (name -> (id, role, (uidvalidity, uidnext, messages, highestmodseq), highest_uid))."""
+
+    digest: str
+    data: dict[str, Any]
+    imap: dict[str, Any]
+    db_file: Path
+    state: dict[str, Any]
+    requests: str
+    sent_cfg: str | None
+    folders: dict[str, tuple[int, str, tuple[int | None, ...], int]]
+
+
+def _local_checks(explicit_config: str | None) -> _Local | None:
+    """Everything the decision needs that is on this machine (config digest, code, database), or None."""
+    path = config_path(explicit_config)
+    got = _read_config(path)
+    if got is None:
+        return None
+    digest, data = got
+    imap = data.get("imap")
+    if not isinstance(imap, dict):
+        return None
+    if _password_warning(path, data):
+        return None  # the full path prints the "readable by others" warning
+    storage = data.get("storage") if isinstance(data.get("storage"), dict) else {}
+    url = storage.get("database_url")
+    db_file = default_database() if not url else sqlite_file(str(url))
+    if db_file is None or not db_file.is_file():
+        return None
+    state = _load_state(db_file)
+    if state is None or state.get("config") != digest or state.get("code") != code_signature():
+        return None
+    requests = imap.get("requests_folder", "INBOX")
+    sent_cfg = imap.get("sent_folder")
+    if not isinstance(requests, str) or (sent_cfg is not None and not isinstance(sent_cfg, str)):
+        return None
+    ckey, version = state.get("context_key"), state.get("checker_version")
+    if not isinstance(ckey, str) or not isinstance(version, int):
+        return None
+    try:
+        conn = connect_db(db_file)
+    except sqlite3.Error:
+        return None
+    try:
+        folders = {r[1]: (int(r[0]), r[2], tuple(r[3:7]), int(r[7] or 0)) for r in conn.execute(
+            "SELECT id, name, role, uidvalidity, uidnext, messages, highestmodseq, highest_uid FROM folder")}
+        if _outbox_busy(conn) or _recheck_pending(conn, ckey, version):
+            return None
+        digests = db_digests(conn)
+        if any(state.get(f"db_{k}") != v for k, v in digests.items()):
+            return None
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    req_row = folders.get(requests)
+    if req_row is None or req_row[1] != "requests" or req_row[2][3] is None:
+        return None  # no HIGHESTMODSEQ stored: flag changes can't be ruled out
+    return _Local(digest, data, imap, db_file, state, requests, sent_cfg, folders)
+
 
 def nothing_to_do(explicit_config: str | None) -> bool:
     """True only when a full ``gracebox sync`` would provably do nothing (module docstring); False means
     "run the full path" (also on any doubt or error). Raises ``Unreachable`` when connecting timed out.
     Never writes the database or the state file."""
-    path = config_path(explicit_config)
-    got = _read_config(path)
-    if got is None:
-        return False
-    digest, data = got
-    imap = data.get("imap")
-    if not isinstance(imap, dict):
-        return False
-    if _password_warning(path, data):
-        return False  # the full path prints the "readable by others" warning
-    storage = data.get("storage") if isinstance(data.get("storage"), dict) else {}
-    url = storage.get("database_url")
-    db_file = default_database() if not url else sqlite_file(str(url))
-    if db_file is None or not db_file.is_file():
-        return False
-    state = _load_state(db_file)
-    if state is None or state.get("config") != digest or state.get("code") != code_signature():
-        return False
-    requests = imap.get("requests_folder", "INBOX")
-    sent_cfg = imap.get("sent_folder")
-    if not isinstance(requests, str) or (sent_cfg is not None and not isinstance(sent_cfg, str)):
-        return False
-    try:
-        conn = connect_db(db_file)
-    except sqlite3.Error:
-        return False
-    try:
-        folders = {r[0]: (r[1], r[2:]) for r in conn.execute(
-            "SELECT name, role, uidvalidity, uidnext, messages, highestmodseq FROM folder")}
-        ckey, version = state.get("context_key"), state.get("checker_version")
-        if not isinstance(ckey, str) or not isinstance(version, int):
-            return False
-        if _outbox_busy(conn) or _recheck_pending(conn, ckey, version):
-            return False
-        digests = db_digests(conn)
-        if any(state.get(f"db_{k}") != v for k, v in digests.items()):
-            return False
-    except sqlite3.Error:
-        return False
-    finally:
-        conn.close()
-    req_row = folders.get(requests)
-    if req_row is None or req_row[0] != "requests":
-        return False
-    return _server_unchanged(imap, data, requests, sent_cfg, req_row[1], folders)
+    return quick_sync(explicit_config, write=False) == 0
 
 
-def _server_unchanged(imap: dict[str, Any], data: dict[str, Any], requests: str, sent_cfg: str | None,
-                      req_state: Sequence[int | None], folders: dict[str, tuple[str, Sequence[int | None]]]) -> bool:
+def quick_sync(explicit_config: str | None, *, write: bool = True, now: datetime | None = None) -> int | None:
+    """The quick path of ``gracebox sync``: 0 when nothing changed (module docstring); with ``write``, the
+    number of new requests stored when the only change is new mail in the requests folder (at most
+    QUICK_MAX_NEW; see ``_store_new``); None when the full path must run (also on any doubt or error).
+    ``now``: aware UTC (default the clock). Raises ``Unreachable`` when connecting timed out."""
     import imaplib
 
-    if req_state[3] is None:
-        return False  # no HIGHESTMODSEQ stored: flag changes can't be ruled out
-    m = _imap_open(imap, data)
+    local = _local_checks(explicit_config)
+    if local is None:
+        return None
+    m = _imap_open(local.imap, local.data)
     if m is None:
-        return False
+        return None
     try:
-        sent = sent_cfg or _special_sent(m)
-        if sent is None or sent == requests:
-            return False  # the full path warns about a Sent folder that is the requests folder
-        sent_row = folders.get(sent)
-        if sent_row is None or sent_row[0] != "sent":
-            return False
-        st = _status(m, requests, "UIDVALIDITY UIDNEXT MESSAGES HIGHESTMODSEQ")
-        if st is None or not requests_unchanged(
-                req_state, (st.get(b"UIDVALIDITY"), st.get(b"UIDNEXT"), st.get(b"MESSAGES"), st.get(b"HIGHESTMODSEQ"))):
-            return False
+        sent = local.sent_cfg or _special_sent(m)
+        if sent is None or sent == local.requests:
+            return None  # the full path warns about a Sent folder that is the requests folder
+        sent_row = local.folders.get(sent)
+        if sent_row is None or sent_row[1] != "sent":
+            return None
         ss = _status(m, sent, "UIDVALIDITY UIDNEXT MESSAGES")
-        return ss is not None and sent_unchanged(
-            sent_row[1], (ss.get(b"UIDVALIDITY"), ss.get(b"UIDNEXT"), ss.get(b"MESSAGES")))
-    except (OSError, imaplib.IMAP4.error, ValueError):
-        return False
+        if ss is None or not sent_unchanged(sent_row[2], (ss.get(b"UIDVALIDITY"), ss.get(b"UIDNEXT"),
+                                                          ss.get(b"MESSAGES"))):
+            return None
+        stored = local.folders[local.requests][2]
+        st = _status(m, local.requests, "UIDVALIDITY UIDNEXT MESSAGES HIGHESTMODSEQ")
+        if st is None:
+            return None
+        current = (st.get(b"UIDVALIDITY"), st.get(b"UIDNEXT"), st.get(b"MESSAGES"), st.get(b"HIGHESTMODSEQ"))
+        if requests_unchanged(stored, current):
+            return 0
+        if not write or current[0] != stored[0] or current[1] is None or stored[1] is None \
+                or current[1] <= stored[1]:
+            return None  # no new mail (so flags or expunges changed), or a new UIDVALIDITY: the full path
+        return _store_new(m, local, now or datetime.now(UTC))
+    except (OSError, imaplib.IMAP4.error, ValueError, UnicodeError):
+        return None
     finally:
         _close(m)
+
+
+def _store_new(m: Any, local: _Local, now: datetime) -> int | None:
+    """New mail only: fetch, parse, check and store it as the full path would, or None (full path).
+
+    Holds only when, after an EXAMINE with CONDSTORE (RFC 7162 §3.1.8): UIDVALIDITY is the stored one;
+    UID SEARCH ALL gives every stored UID (nothing expunged) plus at most QUICK_MAX_NEW new UIDs above the
+    stored highest; no stored message changed flags (UID FETCH FLAGS CHANGEDSINCE the stored HIGHESTMODSEQ
+    answers none of them); every new message came with its body; parse and check gave no warning; and the
+    stored check context still has the recorded key. Then, under the sync's file lock and in one SQLite
+    transaction that first re-reads the folder row, the rows are inserted (``rows.new_rows``, encoded by
+    ``rows.sqlite_row``) with the folder's new state from the EXAMINE.
+    """
+    from . import rows
+
+    folder_id, _role, stored, highest = local.folders[local.requests]
+    qname = _quote(local.requests)
+    if not _enable_condstore(m):
+        return None
+    typ, _ = m.select(qname, readonly=True)
+    if typ != "OK":
+        return None
+    sel_validity = _resp_int(m, "UIDVALIDITY")
+    sel_uidnext = _resp_int(m, "UIDNEXT")
+    sel_modseq = _resp_int(m, "HIGHESTMODSEQ")
+    exists = _resp_int(m, "EXISTS")
+    if None in (sel_validity, sel_uidnext, sel_modseq, exists) or sel_validity != stored[0]:
+        return None
+    assert sel_uidnext is not None and sel_modseq is not None
+    if sel_uidnext <= highest:
+        return None  # UIDs went back (a renumbering server): the full path re-attaches by identity
+    typ, data = m.uid("SEARCH", "ALL")
+    if typ != "OK":
+        return None
+    server = {int(x) for part in data if isinstance(part, bytes) for x in part.split()}
+    try:
+        conn = connect_db(local.db_file)
+    except sqlite3.Error:
+        return None
+    try:
+        if conn.execute("SELECT 1 FROM message WHERE folder_id = ? AND uid IS NULL LIMIT 1",
+                        (folder_id,)).fetchone() is not None:
+            return None  # rows waiting to be re-attached: the full path's business
+        db_uids = {int(u) for (u,) in conn.execute(
+            "SELECT uid FROM message WHERE folder_id = ? AND uid IS NOT NULL", (folder_id,))}
+        new = sorted(server - db_uids)
+        if db_uids - server or not new or len(new) > QUICK_MAX_NEW or new[0] <= highest:
+            return None
+        if db_uids:
+            typ, data = m.uid("FETCH", f"1:{highest}", "(FLAGS)", f"(CHANGEDSINCE {stored[3]})")
+            if typ != "OK":
+                return None
+            changed = {int(u) for part in data if isinstance(part, bytes) for u in _UID_IN.findall(part)}
+            if changed & db_uids:
+                return None  # flags changed too: the full path compares and updates them
+        typ, data = m.uid("FETCH", seqset(new), "(BODY.PEEK[] FLAGS INTERNALDATE RFC822.SIZE)")
+        if typ != "OK":
+            return None
+        fetched = parse_fetch_bodies(data)
+        if fetched is None or sorted(u for u, d in fetched.items() if d.get("body")) != new:
+            return None  # a message without its body: the full path asks again
+        if any(k in m.untagged_responses for k in ("EXPUNGE", "VANISHED")):
+            return None
+        ctx = _context(conn, local.state, now)
+        if ctx is None:
+            return None
+        preps = [rows.prepare(local.requests, uid, fetched[uid]["body"], ctx) for uid in new]
+        if any(p.warnings or not p.checked or not p.parsed_ok for p in preps):
+            return None  # the full path reports them (and keeps its state file honest)
+        items = [rows.NewMessage({**p.fields, "raw": fetched[p.uid]["body"], "folder_id": folder_id, "uid": p.uid,
+                                  "uidvalidity": sel_validity,
+                                  "imap_flags": list(rows.norm_flags(fetched[p.uid].get("flags", ()))),
+                                  "internaldate": fetched[p.uid].get("internaldate"),
+                                  "size": fetched[p.uid].get("size") or len(fetched[p.uid]["body"])}, p.hits, True)
+                 for p in preps]
+        with _sync_lock(local.db_file) as locked:
+            if not locked:
+                return None  # another sync runs: the full path says so
+            return _write_new(conn, local, items, (sel_uidnext, exists, sel_modseq), max(new), now)
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def _write_new(conn: sqlite3.Connection, local: _Local, items: list[Any], sel: tuple[int, int, int],
+               top_uid: int, now: datetime) -> int | None:
+    """Insert ``items`` (rows.NewMessage) and the folder's new state in one transaction; None (nothing
+    written) when the folder row changed since it was read."""
+    from . import rows
+
+    folder_id, _role, stored, highest = local.folders[local.requests]
+    ckey = str(local.state["context_key"])
+    conn.isolation_level = None  # explicit transactions
+    conn.execute(f"PRAGMA busy_timeout = {int(DB_TIMEOUT_S * 1000)}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        row = conn.execute("SELECT uidvalidity, uidnext, messages, highestmodseq, highest_uid, role FROM folder "
+                           "WHERE id = ?", (folder_id,)).fetchone()
+        if row is None or tuple(row[:4]) != tuple(stored) or int(row[4] or 0) != highest or row[5] != "requests":
+            conn.execute("ROLLBACK")
+            return None
+        idents = sorted({str(it.fields["identity"]) for it in items})
+        marks = ",".join("?" for _ in idents)
+        corr: dict[str, dict[str, str]] = {}
+        for ident, code, action in conn.execute(
+                f"SELECT identity, code, action FROM correction WHERE identity IN ({marks})", idents):
+            corr.setdefault(ident, {})[code] = action
+        states: dict[str, set[str]] = {}
+        for ident, state in conn.execute(
+                f"SELECT request_identity, state FROM reply WHERE request_identity IN ({marks})", idents):
+            states.setdefault(ident, set()).add(state)
+        new, kept_hits = rows.new_rows(items, corr, states, ckey, now)
+        hit_rows: list[dict[str, Any]] = []
+        for r, hits in zip(new, kept_hits, strict=True):
+            enc = rows.sqlite_row(r)
+            cols = ", ".join(f'"{k}"' for k in enc)
+            pk = conn.execute(f"INSERT INTO message ({cols}) VALUES ({', '.join('?' for _ in enc)})",
+                              list(enc.values())).lastrowid
+            hit_rows.extend(rows.sqlite_row(rows.hit_row(int(pk), h)) for h in hits)
+        if hit_rows:
+            keys = list(hit_rows[0])
+            conn.executemany(f"INSERT INTO flag_hit ({', '.join(keys)}) VALUES ({', '.join('?' for _ in keys)})",
+                             [[h[k] for k in keys] for h in hit_rows])
+        uidnext, exists, modseq = sel
+        conn.execute("UPDATE folder SET highest_uid = ?, uidnext = ?, messages = ?, highestmodseq = ?, "
+                     "last_sync = ? WHERE id = ?",
+                     (max(highest, top_uid), uidnext, exists, modseq, rows.sqlite_datetime(now), folder_id))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return len(items)
+
+
+def _context(conn: sqlite3.Connection, state: dict[str, Any], now: datetime) -> Any:
+    """The check context recorded by the last full run, with today's date and the accept counts of the
+    rolling 30/7-day windows (RF5/RF6) as ``inbox.build_context`` computes them; None when the recorded
+    one is missing or no longer has the recorded key."""
+    from . import rows
+
+    data = state.get("context")
+    if not isinstance(data, dict):
+        return None
+
+    def since(days: int) -> int:
+        row = conn.execute("SELECT count(*) FROM decision WHERE kind = 'accept' AND decided_at >= ?",
+                           (rows.sqlite_datetime(now - timedelta(days=days)),)).fetchone()
+        return int(row[0])
+
+    try:
+        ctx = rows.context_from_json(data, today=now.date(), accepted_30d=since(30), accepted_7d=since(7))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return ctx if rows.context_key(ctx) == state.get("context_key") else None
+
+
+def _enable_condstore(m: Any) -> bool:
+    """ENABLE CONDSTORE (RFC 7162 §3.1: before SELECT, so its answer carries HIGHESTMODSEQ)."""
+    try:
+        typ, _ = m._simple_command("ENABLE", "CONDSTORE")
+    except Exception:  # noqa: BLE001 - any trouble: the full path decides
+        return False
+    return bool(typ == "OK")
+
+
+def _resp_int(m: Any, name: str) -> int | None:
+    """The last number imaplib kept from an untagged answer or response code ``name`` (EXISTS, UIDNEXT, ...)."""
+    vals = m.untagged_responses.get(name) or []
+    try:
+        return int(vals[-1]) if vals else None
+    except (TypeError, ValueError):
+        return None
+
+
+@contextlib.contextmanager
+def _sync_lock(db_file: Path) -> Iterator[bool]:
+    """The sync's file lock (``store.lock_path``: the database path + ".lock", the file ``filelock`` locks with
+    flock), taken without waiting: yields False when another sync holds it."""
+    try:
+        import fcntl
+    except ImportError:  # no flock here: let the full path lock with filelock
+        yield False
+        return
+    path = db_file.with_name(db_file.name + ".lock")
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield False
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def _password_warning(path: Path, data: dict[str, Any]) -> bool:
@@ -494,9 +850,10 @@ def _password_warning(path: Path, data: dict[str, Any]) -> bool:
         return True
 
 
-def summary_line() -> str:
-    """What ``gracebox sync`` prints when a pass did nothing (the full path's summary with zeros)."""
-    return "synced: 0 new, 0 updated, 0 expunged, 0 re-checked; outbox: 0 sent, 0 failed"
+def summary_line(new: int = 0) -> str:
+    """What ``gracebox sync`` prints after a pass that stored ``new`` requests and did nothing else (the full
+    path's summary line)."""
+    return f"synced: {new} new, 0 updated, 0 expunged, 0 re-checked; outbox: 0 sent, 0 failed"
 
 
 if __name__ == "__main__":  # pragma: no cover - a manual probe: prints the decision for a config

@@ -313,46 +313,16 @@ class ImapConnection:
     def _fetch_bodies_quick(self, uids: Sequence[int]) -> list[FetchedMessage] | None:
         """``fetch_messages`` through imaplib with a small parser for this one answer shape (imapclient's
         general lexer costs ~0.15 ms per message, more than parsing the mail). Same results as the imapclient
-        path (tests/test_imap.py compares them); None when an answer has an unexpected shape, and the caller
+        path (tests/test_sync_perf.py compares them); None when an answer has an unexpected shape, and the caller
         asks again through imapclient. Raises what imaplib raises (mapped by ``_guard``)."""
-        imap = self.client._imap
-        typ, data = imap.uid("FETCH", _seqset(uids), "(BODY.PEEK[] FLAGS INTERNALDATE RFC822.SIZE)")
+        from .fastpath import parse_fetch_bodies, seqset
+
+        typ, data = self.client._imap.uid("FETCH", seqset(uids), "(BODY.PEEK[] FLAGS INTERNALDATE RFC822.SIZE)")
         if typ != "OK":
             raise IMAPClientError(f"FETCH failed: {_s(data[-1] if data else typ)}")
-        got: dict[int, dict[str, Any]] = {}
-        i = 0
-        while i < len(data):
-            item = data[i]
-            i += 1
-            if item is None:
-                continue
-            if isinstance(item, bytes):  # an answer without a literal: no body (or an unsolicited FLAGS)
-                m = _FETCH_HEAD.match(item)
-                if m is None:
-                    if item.strip() == b")":
-                        continue
-                    return None
-                attrs = _fetch_attrs(m.group(1).rstrip(b")"))
-                if attrs is None or "uid" not in attrs:
-                    return None
-                got.setdefault(attrs.pop("uid"), {}).update(attrs)
-                continue
-            if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], bytes)):
-                return None
-            head, literal = item
-            m = _FETCH_HEAD.match(head)
-            if m is None or not head.upper().endswith(b"}") or b"BODY[] {" not in head.upper():
-                return None
-            tail = b""
-            if i < len(data) and isinstance(data[i], bytes) and not _FETCH_HEAD.match(data[i]):
-                tail = data[i]
-                i += 1
-            text = m.group(1)[: m.group(1).upper().rfind(b"BODY[] {")] + b" " + tail.rstrip().rstrip(b")")
-            attrs = _fetch_attrs(text)
-            if attrs is None or "uid" not in attrs:
-                return None
-            attrs["body"] = bytes(literal)
-            got.setdefault(attrs.pop("uid"), {}).update(attrs)
+        got = parse_fetch_bodies(data)
+        if got is None:
+            return None
         out = []
         for uid in sorted(got):
             d = got[uid]
@@ -425,54 +395,6 @@ class ImapConnection:
         """NOOP: keep the session alive / check it still is."""
         with self._guard("NOOP"):
             self.client.noop()
-
-
-#: "<seq> (<attributes>": the start of one FETCH answer as imaplib hands it over.
-_FETCH_HEAD = re.compile(rb"^\d+ \((.*)$", re.S)
-_FETCH_ITEM = re.compile(
-    rb'\s*(?:(UID|RFC822\.SIZE|MODSEQ) (\(\d+\)|\d+)|(FLAGS) \(([^()]*)\)|(INTERNALDATE) "([^"]*)")', re.I)
-
-
-def _fetch_attrs(text: bytes) -> dict[str, Any] | None:
-    """UID, FLAGS, INTERNALDATE and RFC822.SIZE from the non-literal part of a FETCH answer; None when
-    something else is in it (the caller then lets imapclient parse the whole answer)."""
-    from imapclient.datetime_util import parse_to_datetime
-
-    out: dict[str, Any] = {}
-    pos, end = 0, len(text.rstrip())
-    while pos < end:
-        m = _FETCH_ITEM.match(text, pos)
-        if m is None:
-            return None
-        pos = m.end()
-        if m.group(1):
-            name = m.group(1).upper()
-            if name == b"UID":
-                out["uid"] = int(m.group(2))
-            elif name == b"RFC822.SIZE":
-                out["size"] = int(m.group(2))
-        elif m.group(3):
-            out["flags"] = tuple(_s(f) for f in m.group(4).split())
-        else:
-            try:
-                out["internaldate"] = _utc(parse_to_datetime(m.group(6), normalise=False))
-            except ValueError:
-                out["internaldate"] = None
-    return out
-
-
-def _seqset(uids: Sequence[int]) -> str:
-    """Sorted UIDs as an IMAP sequence set with ranges (RFC 3501 §9), e.g. [1, 2, 3, 7] -> "1:3,7"."""
-    xs = sorted(set(int(u) for u in uids))
-    parts: list[str] = []
-    i = 0
-    while i < len(xs):
-        j = i
-        while j + 1 < len(xs) and xs[j + 1] == xs[j] + 1:
-            j += 1
-        parts.append(str(xs[i]) if i == j else f"{xs[i]}:{xs[j]}")
-        i = j + 1
-    return ",".join(parts)
 
 
 def _int(v: Any) -> int | None:

@@ -102,6 +102,11 @@ def message_fields(parsed: ParsedMessage, raw: bytes) -> dict[str, Any]:
     }
 
 
+def norm_flags(flags: Iterable[str]) -> tuple[str, ...]:
+    """IMAP flags as a sorted tuple of strings, without \\Recent (session-only, RFC 3501 §2.3.2)."""
+    return tuple(sorted({f for f in flags if f.lower() != "\\recent"}))
+
+
 def status_of(archived: bool, imap_flags: Iterable[str] | None, reply_states: set[str] | None = None) -> str:
     """Status from the archive mark, the IMAP flags (strings) and the states of the request's replies:
     archived > replied (\\Answered or a reply sent) > draft > read (\\Seen) > new (DESIGN "list --json")."""

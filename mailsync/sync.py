@@ -27,7 +27,7 @@ folder-state check (``folder_unchanged``) can later run before any of them are l
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import ConfigError
 from .imap import FetchedMessage, FolderError, FolderMissing, FolderStatus, ImapConnection, chunks, connect
 from .rows import Prepared, parse_bytes, prepare, prepare_parsed  # noqa: F401  (parse_bytes: re-exported)
+from .rows import norm_flags as _norm_flags
 from .rows import placeholder as _placeholder
 
 if TYPE_CHECKING:
@@ -674,9 +675,6 @@ def _aware(d: datetime | None) -> datetime | None:
     return d if d.tzinfo else d.replace(tzinfo=UTC)
 
 
-def _norm_flags(flags: Iterable[str]) -> tuple[str, ...]:
-    """Flags as a sorted tuple of strings, without \\Recent (session-only, RFC 3501 §2.3.2)."""
-    return tuple(sorted({f for f in flags if f.lower() != "\\recent"}))
 
 
 def uid_set(uids: Sequence[int]) -> str:

@@ -105,12 +105,22 @@ def test_nothing_changed_takes_the_fast_path_and_writes_nothing(tmp_path: Path, 
     assert gracebox(synced).full is False  # recorded again
 
 
-def test_new_message_runs_the_full_path(tmp_path: Path, synced: Path, imap_account: ImapAccount) -> None:
+def test_new_message_is_stored_by_the_quick_path(tmp_path: Path, synced: Path, imap_account: ImapAccount) -> None:
     imap_account.append(REQ, [mailgen.request(message_id="<a3@example.org>", subject="Another one")])
     r = gracebox(synced)
-    assert (r.code, r.full) == (0, True)
-    assert r.out.startswith("synced: 1 new, 0 updated")
-    assert gracebox(synced).full is False
+    assert (r.code, r.full, r.err) == (0, False, "")
+    assert r.out == "synced: 1 new, 0 updated, 0 expunged, 0 re-checked; outbox: 0 sent, 0 failed"
+    store = _store(tmp_path)
+    try:
+        with store.session() as s:
+            rows = s.exec(select(Message).order_by(Message.uid)).all()
+            assert [(m.uid, m.subject) for m in rows][-1] == (3, "Another one")
+            assert rows[-1].status == "new" and rows[-1].context_key == rows[0].context_key
+    finally:
+        store.close()
+    assert gracebox(synced).full is False  # and now nothing to do
+    n = gracebox(synced)
+    assert (n.full, n.out) == (False, SUMMARY)
 
 
 def test_flag_change_runs_the_full_path(tmp_path: Path, synced: Path, imap_account: ImapAccount) -> None:
@@ -218,9 +228,9 @@ def test_password_command_runs_once_per_process(tmp_path: Path, imap_account: Im
     assert counter.read_text() == "x"
     assert gracebox(cfg).full is False
     assert counter.read_text() == "xx"
-    imap_account.append(REQ, [mailgen.request(message_id="<p2@example.org>")])
-    r = gracebox(cfg)  # the fast path runs the command, sees the new message; the full path reuses it
-    assert (r.code, r.full) == (0, True) and r.out.startswith("synced: 1 new")
+    imap_account.add_flags(REQ, [1], ["\\Seen"])
+    r = gracebox(cfg)  # the quick path runs the command, sees a flag change; the full path reuses the password
+    assert (r.code, r.full) == (0, True) and r.out.startswith("synced: 0 new, 1 updated")
     assert counter.read_text() == "xxx"
 
 
@@ -270,3 +280,83 @@ def test_paths_match_the_config_module(tmp_path: Path, monkeypatch: pytest.Monke
     s = cfgmod.settings_from_dict({"storage": {"database_url": "sqlite:///~/g/x.db"}})
     assert fastpath.sqlite_file(s.database_url()) == fastpath.sqlite_file("sqlite:///~/g/x.db")
     assert fastpath.sqlite_file("postgresql+psycopg://u@h/db") is None
+
+
+def _table(db: Path, table: str, skip: tuple[str, ...]) -> list[dict[str, Any]]:
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    con.row_factory = sqlite3.Row
+    try:
+        cur = con.execute(f"SELECT * FROM {table} ORDER BY id")
+        return [{k: r[k] for k in r.keys() if k not in skip} for r in cur]  # noqa: SIM118 - sqlite3.Row
+    finally:
+        con.close()
+
+
+def test_quick_path_stores_what_the_full_path_stores(tmp_path: Path, imap_account: ImapAccount) -> None:
+    imap_account.append(REQ, [mailgen.request(sender=("Sam Lee", "sam@example.org"), message_id="<q1@example.org>")])
+    imap_account.append("Sent", [mailgen.sent_mail(to=[("Dana Cho", "dana@example.com")])])
+    cfgs = {}
+    for name in ("quick", "full"):
+        (tmp_path / name).mkdir()
+        imap_account.create_folder("Sent")
+        cfgs[name] = write_config(tmp_path / name / "config.toml", imap=imap_account.imap_config(),
+                                  identity={"name": "Alex Rivera", "email": "alex@example.com"},
+                                  profile={"expertise": ["kubernetes"], "monthly_capacity": 4},
+                                  database_url=f"sqlite:///{tmp_path / name}/db.sqlite")
+        assert gracebox(cfgs[name]).full is True
+        store = Store(f"sqlite:///{tmp_path / name}/db.sqlite")
+        try:
+            with store.session() as s:  # what the user did before the new mail came: a correction, a draft
+                s.add(Reply(request_identity="<q3@vendor.example>", message_id="<d1@example.com>", state="draft"))
+                inbox.set_correction(s, "<q4@example.net>", "RF1", "add")
+        finally:
+            store.close()
+    new = [mailgen.request(sender=("Dana Cho", "dana@example.com"), message_id="<q2@example.org>"),
+           mailgen.request(sender=("Riley Fox", "riley@vendor.example"), kind="selling",
+                           message_id="<q3@vendor.example>"),
+           mailgen.request(sender=("Jordan Kim", "jordan@example.net"), kind="stranger-ask",
+                           message_id="<q4@example.net>"),
+           mailgen.request(sender=("Kai", "kai@example.org"), kind="out-of-depth", message_id=None),
+           mailgen.notification()]
+    imap_account.append(REQ, new[:3])
+    imap_account.append(REQ, new[3:], flags=["\\Seen"])
+    q = gracebox(cfgs["quick"])
+    assert (q.code, q.full, q.out) == (0, False, "synced: 5 new, 0 updated, 0 expunged, 0 re-checked; outbox: 0 sent, "
+                                                 "0 failed")
+    fastpath.forget(tmp_path / "full" / "db.sqlite")
+    f = gracebox(cfgs["full"])
+    assert (f.code, f.full, f.out) == (0, True, q.out)
+    for table, skip in (("message", ("created_at",)), ("flag_hit", ()), ("folder", ("last_sync",)),
+                        ("reply", ()), ("correction", ("created_at",))):
+        quick = _table(tmp_path / "quick" / "db.sqlite", table, skip)
+        assert quick == _table(tmp_path / "full" / "db.sqlite", table, skip), table
+    rows = _table(tmp_path / "quick" / "db.sqlite", "message", ())
+    assert [r["status"] for r in rows] == ["new", "new", "draft", "new", "read", "read"]
+    assert "RF1" in rows[3]["flag_codes"]  # the correction made before the message arrived
+    assert all(r["created_at"] for r in rows)
+
+
+def test_quick_path_steps_aside(tmp_path: Path, synced: Path, imap_account: ImapAccount,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from filelock import FileLock
+
+    from mailsync.store import lock_path
+
+    imap_account.append(REQ, [mailgen.request(message_id="<s1@example.org>")])
+    imap_account.add_flags(REQ, [2], ["\\Flagged"])
+    r = gracebox(synced)  # new mail and a flag change: the full path
+    assert (r.full, r.out.startswith("synced: 1 new, 1 updated")) == (True, True)
+    imap_account.append(REQ, [mailgen.request(message_id="<s2@example.org>")])
+    imap_account.expunge(REQ, [1])
+    r = gracebox(synced)  # new mail and an expunge: the full path
+    assert (r.full, r.out.startswith("synced: 1 new, 0 updated, 1 expunged")) == (True, True)
+    imap_account.append(REQ, [mailgen.request(message_id=f"<s{i}@example.org>") for i in range(3, 6)])
+    monkeypatch.setattr(fastpath, "QUICK_MAX_NEW", 2)
+    assert fastpath.quick_sync(str(synced)) is None  # more new mail than the quick path takes
+    monkeypatch.setattr(fastpath, "QUICK_MAX_NEW", 300)
+    with FileLock(str(lock_path(f"sqlite:///{tmp_path}/db.sqlite"))):
+        assert fastpath.quick_sync(str(synced)) is None  # another sync holds the lock
+    assert fastpath.quick_sync(str(synced)) == 3
+    assert fastpath.quick_sync(str(synced)) == 0
