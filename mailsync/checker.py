@@ -120,6 +120,8 @@ _SPECS: tuple[R.RuleSpec, ...] = (
     R.RuleSpec("kickback", "RF2", 1.5, "Offers an undisclosed payment or kickback", label="offers"),
     R.RuleSpec("personal-data-ask", "RF2", 3.0, "Asks for other people's personal data", label="asks"),
     R.RuleSpec("personal-data", "RF2", 1.5, "Mentions other people's contact details", label="mentions"),
+    R.RuleSpec("consent-bypass", "RF2", 3.0, "Goes around people's consent or an ethics/data-protection review",
+               label="says"),
     R.RuleSpec("guaranteed-return", "RF2", 3.0, "Promises guaranteed investment returns", label="promises"),
     R.RuleSpec("credential-no-assessment", "RF2", 3.0, "A credential without any assessment", label="offers"),
     R.RuleSpec("reputation-phrase", "RF2", 3.0, "Matches one of your [checker] RF2 phrases", label="says"),
@@ -500,11 +502,18 @@ _RF2: dict[str, tuple[_Rx, bool]] = {
     "padded-invoice": (_G(R.RF2_PADDED_INVOICE), False),
     "kickback": (_G(R.RF2_KICKBACK), False),
     "material-ask": (_G(R.RF3_SHARE), True),
-    "personal-data-ask": (_G(R.RF2_PERSONAL_DATA_ASK[:3]), True),
-    "personal-data": (_G(R.RF2_PERSONAL_DATA_ASK[3:]), False),
+    "personal-data-ask": (_G(R.RF2_PERSONAL_DATA_ASK), True),
+    "personal-data": (_G(R.RF2_PERSONAL_DATA), False),
+    "consent-bypass": (_G(R.RF2_CONSENT_BYPASS), False),
     "guaranteed-return": (_G(R.RF2_GUARANTEED_RETURN), False),
     "credential-no-assessment": (_G(R.RF2_CREDENTIAL), False),
 }
+_ATTEST_ASK = _G(R.RF2_ATTEST_ASK)
+_SHORTFALL = _G(R.RF2_SHORTFALL)
+_ENDORSE_OBJECT = _G(R.RF2_ENDORSE_OBJECT)
+_NOT_EXPERIENCED = _G(R.RF2_NOT_EXPERIENCED)
+#: A recommendation or reference for a person (not a product): vouching for a stranger is RF3, not RF2.
+_PERSON_REFERENCE = re.compile(r"recommendations?|recommend|references?|vouch")
 _CREDENTIAL_WORD = re.compile(r"certif|accredit|credential|diploma|degree|licen[cs]|qualification|\btitle\b|badge")
 
 #: RF3 favour categories: name shown in evidence -> pattern
@@ -991,7 +1000,8 @@ def _rf1(doc: _Doc, message: ParsedMessage, known: bool, ctx: CheckContext) -> l
             if comp:
                 for i, s in enumerate(doc.sents):
                     m = _SELF_PROMO.search(s)
-                    if m and m.group(1).split()[0].lower() in comp:
+                    name = next((g for g in m.groups() if g), "") if m else ""
+                    if name and name.split()[0].lower() in comp:
                         found = [(i, doc.starts[i] + m.start(), doc.starts[i] + m.end())]
                         break
         if found:
@@ -1042,6 +1052,26 @@ def _rf2(doc: _Doc, message: ParsedMessage, ctx: CheckContext) -> list[_Hit]:
         if rule_id == "credential-no-assessment" and not _CREDENTIAL_WORD.search(doc.low):
             continue
         hits.append((rule_id, (f"{_SPEC[rule_id].label}: {_quote(doc, i, a, b)}",)))
+    got = {r for r, _ev in hits}
+    if "false-attestation" not in got:
+        # a record to sign, certify or vouch for, in a message that says less was done
+        ask = _find(doc, _ATTEST_ASK, request=True, skip=_THANKS)
+        short = _find(doc, _SHORTFALL) if ask else []
+        if ask and short:
+            i, a, b = ask[0]
+            j, c, d = short[0]
+            ev = (f"asks: {_quote(doc, i, a, b)}",) + ((f"says: {_quote(doc, j, c, d)}",) if j != i else ())
+            hits.append(("false-attestation", ev))
+    if "fake-endorsement" not in got:
+        # an endorsement, review or quote, in a message that says the reader has not tried the thing
+        nox = _find(doc, _NOT_EXPERIENCED)
+        obj = _find(doc, _ENDORSE_OBJECT, limit=8) if nox else []
+        obj = [x for x in obj if not _PERSON_REFERENCE.search(doc.low, x[1], x[2])]
+        if nox and obj:
+            i, a, b = obj[0]
+            j, c, d = nox[0]
+            ev = (f"asks: {_quote(doc, i, a, b)}",) + ((f"says: {_quote(doc, j, c, d)}",) if j != i else ())
+            hits.append(("fake-endorsement", ev))
     primaries = {r for r, _ev in hits if not _SPEC[r].support}
     if primaries == {"client-material"}:
         # the same ask seen twice is one sign, not two: a client's material needs a second sign

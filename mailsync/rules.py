@@ -71,6 +71,11 @@ REQUEST_MARKERS = (
     r"\bkeep me in mind\b",
     r"\blet me know if\b",
     r"\bhoping you\b",
+    r"\bwould (?:make|mean) (?:a|all the|such a|a real|a big|a huge) (?:big |huge |real |massive |world of )?"
+    r"(?:difference|lot)\b",
+    r"\bwould (?:carry (?:a lot of |real |some |great )?weight|go a long way|really help)\b",
+    r"\bwould (?:that|this|it) (?:work|be (?:ok|okay|possible|something))\b",
+    r"\b(?:shall|should|can|may) i\b",
 )
 
 #: Materials a person might be asked to hand over (RF3 "sharing material", RF2 confidential material).
@@ -125,6 +130,16 @@ RF1_OFFERING = (
     r"\b(?:i|we) (?:sell|resell|distribute)\b",
     r"\bwhere we take the product\b",
     r"\b(?:the|our) (?:product|platform|tool|app) (?:lets|allows|enables|helps|turns|gives)\b",
+    r"\b(?:i|we)(?:'ve| have)? (?:just |recently |now )?(?:launched|started|set up|founded|opened|put together|"
+    r"created|developed|built|designed|introduced) (?:a |an |my |our )?(?:new |own |first )?(?:[\w-]+ ){0,3}?"
+    r"(?:programme|program|package|packages|service|services|product|range|line|course|app|platform|tool|"
+    r"consultancy|offer|bundle|subscription|membership|agency|brand|collection|workshop series)\b",
+    r"\b(?:it|this|the system|the platform|the tool|the app|the software|the device) (?:connects|integrates|"
+    r"plugs|syncs|links) (?:straight |directly )?(?:to|with|into) your\b",
+    r"\bwe(?:'re| are) running an? (?:\w+ ){0,2}?(?:trade-in|promotion|promo|special offer|sale|discount|offer)\b",
+    r"\b(?:comes?|come) with (?:a |an )?(?:free |built-in |biometric |unlimited |full |lifetime |24/7 |\d+)",
+    r"\bfor (?:\w+ )?(?:departments|practices|firms|studios|clinics|hospitals|schools|teams|offices|"
+    r"businesses|companies) (?:like yours|of your size|your size)\b",
 )
 
 #: A capitalised name followed by a product verb, e.g. "Acme turns ..." (checked on the original text; the
@@ -136,6 +151,9 @@ RF1_SELF_PROMO = (
     r"reviews|analyses|analyzes|schedules|sends|transcribes|translates|detects|predicts|monitors|syncs|"
     r"integrates|produces|designs|replaces|speeds up|removes|eliminates|is the (?:only|first|"
     r"leading|easiest|fastest))\b",
+    r"\b([A-Z][\w&-]+(?: [A-Z][\w&-]+)?) is (?:a|an|the) (?:[\w-]+ ){0,4}?(?:platform|system|tool|app|software|"
+    r"service|solution|product|programme|program|marketplace|device|range|agency|consultancy|studio|"
+    r"subscription) (?:for|that|which|built|designed|helping|used by)\b",
 )
 
 RF1_PRICING = (
@@ -158,6 +176,24 @@ RF1_PRICING = (
     r"\bsend (?:you )?the invoice\b",
     r"\b(?:cost|costs|priced) (?:just|only|from)\b",
     r"\bfor (?:just|only) (?:€|\$|£|eur|usd|gbp)\s?\d",
+    r"(?:[€$£¥₹]|\b(?:eur|usd|gbp|chf|aud|cad|nzd|sek|nok|dkk|inr|zar|sgd)\b ?)\s?\d[\d,.]*\s?(?:k|m)?\b"
+    r"[^.?!\n]{0,25}?(?:\bper\b \w+|\b(?:a|an|each|every)\b (?:month|year|annum|quarter|term|week|day|night|"
+    r"hour|session|seat|user|head|person|attendee|participant|licen[cs]e|student|resident|member|employee|"
+    r"pupil|learner|delegate|site|location|unit|box|pack|case|item|copy|square (?:metre|meter|foot)|project|"
+    r"visit|class|course|module|lesson|piece|page|room|desk|device|team|image|render|drawing)\b|/\s?"
+    r"(?:month|mo|year|yr|quarter|week|day|hour|hr|seat|user|head|sqm|m2|unit|session))",
+    r"\d[\d,.]*k?\s?(?:\+|plus|excl\.?|excluding|exc\.?|ex\.?|inc\.?|incl\.?|including) ?(?:vat|gst|hst|"
+    r"sales tax|tax)\b",
+    r"\bper (?:user|seat|licen[cs]e|head|person|member|employee|site|location|device|hood|bed|unit|student|"
+    r"pupil|learner|resident) (?:per|a|each) (?:month|year|annum|week|quarter|term)\b",
+    r"\b(?:introductory|launch|special|founding|early-bird|early bird|discounted|member|members'|group|bundle|"
+    r"list|package|trade|wholesale|volume|partner|preferential|reduced|limited-time|promotional|intro) "
+    r"(?:price|prices|pricing|rate|rates|fee|offer|discount|deal|quote)\b",
+    r"\bpricing (?:is|starts|begins|depends|will be|works)\b",
+    r"\b(?:i|we) (?:can|could|will|would|'ll|'d) (?:invoice|bill) (?:you|your|the)\b",
+    r"\b\d+ ?% off\b|\boff (?:the )?list price\b|\bcost price\b",
+    r"\b(?:\d[\d,.]*) (?:euros|dollars|pounds) (?:per|a|each) (?:month|year|head|person|user|seat|session|day|"
+    r"hour|week|quarter)\b",
 )
 
 RF1_CTA = (
@@ -188,6 +224,24 @@ RF1_CTA = (
     r"\b(?:see|explore) (?:if|whether) (?:there'?s|there is|we(?:'re| are)) (?:a )?(?:good )?(?:fit|match|synergy)\b",
     r"\b(?:book|grab|steal) (?:\d+|a few|some|a) (?:minutes?|time|slot) (?:on|in|from) your (?:calendar|diary)\b",
     r"\b(?:my|our) (?:calendar|booking) link\b",
+    r"\b(?:send|share|forward|drop|post|mail|courier|bring|email|e-mail|pass) (?:you |over |across |along |"
+    r"round |on )?(?:a |an |the |our |my |some |free |a free |a copy of (?:the |our )?)?(?:[\w-]+ ){0,2}?"
+    r"(?:brochure|brochures|catalogue|catalog|sample pack|sample kit|samples|swatch(?:es)?|price list|rate card|"
+    r"prospectus|lookbook|spec sheets?|data ?sheets?|media kit|info pack|one-pager|sales deck|product sheet|"
+    r"product guide|information pack|welcome pack)\b",
+    r"\b(?:send|share|show) (?:you |over )?our (?:\w+ )?(?:portfolio|showreel|case studies|credentials|work)\b",
+    r"\b(?:shall|should|can|may) i (?:send|prepare|put together|draw up|pull together|email) (?:you |over )?"
+    r"(?:a|an|our|the|some) (?:[\w-]+ ){0,2}?(?:quote|quotation|proposal|estimate|brochure|overview|pricing|"
+    r"samples?|trial|demo|order|contract|agreement|invoice)\b",
+    r"\b(?:book|arrange|schedule|set up|organise|organize) (?:a|an|your) (?:free |quick |short |no-obligation )?"
+    r"(?:site survey|showroom visit|tasting|fitting|walkthrough|walk-through|product tour|trial|sample "
+    r"delivery|consultation|assessment|survey)\b",
+    r"\b(?:quick |short |live |brief )?(?:walkthrough|walk-through)\b",
+    r"\bfree (?:installation|delivery|shipping|samples?|sample pack|set-?up|onboarding|site survey|quote|"
+    r"estimate|access|upgrade|consultation|audit|review call)\b",
+    r"\b(?:visit|tour) (?:our|the) (?:showroom|factory|studio showroom|experience centre|demo centre)\b",
+    r"\bset up an? (?:trial|pilot|demo|sandbox|test) (?:workspace|account|site|environment)\b",
+    r"\b(?:interested|keen) in (?:a|an|our) (?:free )?(?:trial|demo|pilot|sample|quote|partnership|package)\b",
 )
 
 RF1_PAY_TO_PLAY = (
@@ -203,6 +257,13 @@ RF1_PAY_TO_PLAY = (
     r"\bcontribut(?:e|ion of) (?:€|\$|£|eur|usd|gbp)\s?\d",
     r"\bto (?:confirm|secure|reserve|guarantee) your (?:place|spot|slot|seat|listing|award|feature|nomination)\b"
     r"[^.?!\n]{0,80}(?:€|\$|£|\beur\b|\busd\b|\bgbp\b|package|fee|invoice|payment)",
+    r"\b(?:faculty|partnership|partner|exhibition|stand|booth|table|advertorial|editorial|contributor|"
+    r"membership|showcase|directory|profile|spotlight) (?:package|packages|fee|fees|contribution|tier|tiers)\b",
+    r"\bto (?:confirm|secure|reserve|guarantee|activate|publish) (?:your|the) (?:\w+ ){0,2}?(?:slot|place|spot|"
+    r"seat|listing|feature|award|nomination|profile|article|interview|stand|membership)\b[^.?!\n]{0,60}?"
+    r"\b(?:choose|select|purchase|buy|pay|book|complete (?:the |your )?payment)\b",
+    r"\b(?:we|they) ask (?:all )?(?:our )?(?:speakers|contributors|featured \w+|partners|honou?rees|winners|"
+    r"nominees|members|experts) to (?:cover|contribute|pay|purchase|buy|secure|invest)\b",
 )
 
 #: Money that flows to the reader (an honorarium, a salary, a waived fee): not a price they are asked to pay.
@@ -309,6 +370,17 @@ RF2_CONFIDENTIAL_ASK = (
     r"\b(?:interview|exam|test|assessment|coding challenge|case study|take-home)(?: [\w-]+)? "
     r"(?:questions|answers|solutions|tasks|problems)\b[^.?!\n]{0,60}?\b(?:before|ahead of|prior to) "
     r"(?:my|the|our) (?:interview|onsite|on-site|exam|test|assessment|round)\b",
+    r"\b(?:confidential|internal|proprietary|privileged|unpublished|embargoed|non-public|restricted) (?:\w+ )?"
+    r"(?:drawings?|plans|designs?|specs?|specifications|files?|fee proposals?|tender documents?|bid documents?|"
+    r"cost comparisons?|costings?|minutes|board papers|formulary|contract terms|price list|pricing model|"
+    r"rates|figures|numbers|roadmap|forecasts?|valuations?)\b",
+    r"\b(?:contract|negotiated|discounted|net|confidential) (?:price|prices|pricing|rate|rates|terms) "
+    r"(?:you|your [\w-]+|they|the [\w-]+|[A-Z]?[\w.-]+ (?:currently )?)(?:currently )?(?:pay|pays|paid|get|gets|"
+    r"got|agreed)\b",
+    r"\b(?:committee|board|panel|council|competitor|competitors|client|employer|firm|company|hospital|"
+    r"practice|department)'s (?:internal|confidential|private|draft|unpublished) \w+",
+    r"\bhow (?:much|many) (?:the |your )?(?:other|competing|rival) (?:\w+ )?(?:bidders|firms|practices|"
+    r"applicants|suppliers|vendors) (?:quoted|bid|charged|offered|proposed)\b",
 )
 
 RF2_SECRECY = (
@@ -325,6 +397,12 @@ RF2_SECRECY = (
     r"the panel|the board|your manager)\b",
     r"\b(?:secret|undisclosed|hidden|quiet) (?:commission|fee|payment|arrangement|deal)\b",
     r"\bnobody (?:needs|has) to know\b",
+    r"\b(?:no one|nobody|none of them|no-one)(?: \w+){0,4} (?:needs|has|have|need) to (?:know|find out|hear)\b",
+    r"\b(?:they|patients|clients|customers|members|residents|tenants|parents|students|participants|the panel|"
+    r"the board|your (?:client|boss|employer|firm)) (?:won'?t|will never|wouldn'?t|would never|don'?t need to|"
+    r"needn'?t) (?:ever )?(?:know|find out|be told|notice|need to know)\b",
+    r"\b(?:keep|keeping) (?:it|this|that|my name|me|the source|where it came from) (?:out of|off) (?:it|the "
+    r"record|the paperwork|the file|the email|writing)\b",
 )
 
 RF2_CLIENT_MATERIAL = (
@@ -334,6 +412,14 @@ RF2_CLIENT_MATERIAL = (
     r"newsletter|podcast|website)\b)(?:a |your |the |one of your )?(?:client|clients|customer|employer|[a-z][\w-]+)\b",
     r"\b(?:client|clients'|client's|customer|employer's|company's) (?:materials?|slides|deck|files?|documents?|"
     r"data|reports?|code|designs?|ip|intellectual property)\b",
+    rf"\b{_MATERIAL} (?:that |which )?(?:you|your team|your firm|your practice|your office|you and your "
+    r"team) (?:did|drew|drafted|ran|delivered|prepared|produced|made|designed|wrote|created|developed|built) "
+    r"(?:for|on) (?:the |a |your |one of your )?(?:\w+ )?(?:client|clients|customer|employer|competitor|"
+    r"previous|former|old|last|[\w-]+'s)\b",
+    rf"\b{_MATERIAL} (?:from|of|belonging to) (?:your|the|a) (?:previous |former |old |last |current |other )?"
+    r"(?:client|clients|employer|firm|practice|company|competitor|job)\b",
+    rf"\b(?:your|the|a) (?:previous |former |old |last |current |other )?(?:employer|firm|practice|company|"
+    rf"client|competitor|rival)(?:'s|s') (?:\w+ ){0,2}?{_MATERIAL}\b",
 )
 
 RF2_BYPASS = (
@@ -351,6 +437,18 @@ RF2_BYPASS = (
     r"\b(?:don'?t|do not|wouldn'?t|would rather not|rather not) (?:want to |have to )?(?:go|going) through (?:the |a |"
     r"an )?(?:online |formal |official |usual |normal |whole |standard )?(?:application|hiring|interview|"
     r"recruitment|selection|tender|assessment|process)\b",
+    r"\b(?:skip|bypass|get around|go around|sidestep|avoid|circumvent|jump) (?:the )?(?:\w+ )?(?:tender|"
+    r"procurement|planning|permit|inspection|building control|sign-off|approval|competitive|bidding|"
+    r"accreditation|credentialing|licensing|registration) (?:process|stage|rules|queue|round|requirements?)?\b",
+    r"\b(?:have|put in|drop) a (?:quiet |private |discreet |friendly )?word (?:with|in the ear of) (?:the )?"
+    r"(?:panel|committee|judges|jury|selection|assessors?|inspector|planning officer|board|interviewers?|"
+    r"hiring manager|decision-makers?)\b",
+    r"\b(?:fast-?track|push through|wave through|rubber-?stamp|nod through) (?:my|our|the|his|her|their) "
+    r"(?:\w+ )?(?:application|permit|planning|approval|sign-off|licen[cs]e|bid|tender|appointment|hire)\b",
+    r"\b(?:put|get|move|slip) (?:my|our|his|her|their) (?:name|application|cv|bid|tender|proposal|submission) "
+    r"(?:straight )?(?:to the top|on the shortlist|through|ahead)\b",
+    r"\b(?:influence|sway|lean on) (?:the )?(?:panel|committee|judges|jury|selection|assessors|inspector|"
+    r"planning officer|board|decision)\b",
 )
 
 RF2_FAKE_ENDORSEMENT = (
@@ -371,6 +469,10 @@ RF2_FAKE_ENDORSEMENT = (
     r"\b(?:post|leave|write) (?:it|a review|reviews?) under your name\b",
     r"\b(?:leave|write|post|give)(?: us| me| it)? (?:a )?(?:5|five)[- ]star (?:review|rating)\b[^.?!\n]{0,80}?"
     r"\b(?:i'?(?:ll| will| can) (?:send|write|draft)|text|wording|haven'?t|even if|in exchange)",
+    r"\b(?:approve|sign|okay|ok) (?:it|this|them|the (?:quote|text|lines|wording|review|testimonial)) "
+    r"(?:with|under) your (?:name|title|signature)\b",
+    r"\bput your name (?:to|on|behind) (?:a|the|this|our|my) (?:\w+ )?(?:quote|review|testimonial|endorsement|"
+    r"statement|recommendation|blurb)\b",
 )
 
 #: Asking for a particular rating (weak alone; with a scripted text it is a fake review).
@@ -405,6 +507,12 @@ RF2_ATTESTATION = (
     r"\bsay (?:that )?you (?:were|are) my (?:manager|supervisor|boss|mentor|teacher|client)\b",
     r"\b(?:sign|approve) (?:off )?(?:on )?(?:hours|sessions|training|supervision) (?:i|we) (?:haven'?t|didn'?t|"
     r"never)\b",
+    r"\b(?:stamp|seal|sign|certify|sign off|approve)(?: off)? (?:the |my |our |these |his |her |their )?"
+    r"(?:\w+ )?(?:drawings|plans|calculations|report|certificate|works|installation|inspection)\b[^.?!\n]{0,80}?"
+    r"\b(?:without|even though|although|haven'?t|hasn'?t|didn'?t|never|before) (?:\w+ ){0,2}?(?:seen|seeing|"
+    r"review|reviewing|reviewed|check|checking|checked|inspect|inspecting|inspected|visit|visiting|visited|"
+    r"prepared|drawn|been|finished|complete|completed)\b",
+    r"\b(?:certify|sign off|confirm) (?:practical )?completion (?:before|even though|although|when)\b",
 )
 
 RF2_LEND_NAME = (
@@ -439,11 +547,21 @@ RF2_PADDED_INVOICE = (
     r"delivered|run|ran|spent|attended)\b",
     r"\b(?:invoice|bill|charge) (?:us|them|the client|the council|\w+) for (?:\d+|more|extra) (?:\w+ )?(?:hours|"
     r"days|sessions)\b[^.?!\n]{0,40}?\b(?:even though|although|though|but)\b",
+    r"\b(?:bill|invoice|charge) (?:the client|them|the council|the hospital|the practice|the school|the trust|"
+    r"\w+) for (?:\w+ ){0,3}?(?:hours|visits|days|sessions|work|site visits|items|materials) (?:we|you|i|they) "
+    r"(?:didn'?t|did not|never|won'?t|haven'?t|will not)\b",
+    r"\b(?:inflate|inflating|pad|padding) (?:the |your |our |my )?(?:fee|fees|quote|estimate|budget|costs?|"
+    r"claim|mileage|expenses)\b",
 )
 
 RF2_KICKBACK = (
     r"\b(?:kickback|kick-back|backhander|finder'?s fee|under the table|off the books|cash in hand|sweetener|"
     r"a little something for you|cut of the (?:deal|fee|profits))\b",
+    r"\b(?:commission|bonus|fee|payment|cut|percentage|voucher|gift card|\d+ ?%) (?:to you |for you )?"
+    r"(?:for|on|when|if|whenever) (?:you )?(?:every |each )?(?:specify|specifying|specified|prescribe|"
+    r"prescribing|prescription|recommend|recommending|refer|referring|referral|steer|steering|switch|switching)\b",
+    r"\bfor (?:every|each) (?:\w+ ){0,2}?(?:patient|client|customer|student|order|project|referral|"
+    r"prescription) (?:you|that you) (?:send|refer|specify|prescribe|recommend|steer|switch)\b",
 )
 
 RF2_PERSONAL_DATA_ASK = (
@@ -458,7 +576,99 @@ RF2_PERSONAL_DATA_ASK = (
     r"\b(?:share|shar|send|give|giv|pass|forward|export|let me have|get me)\w*\b[^.?!\n]{0,30}?\b(?:e-?mail "
     r"addresses|phone numbers|contact details|home addresses|personal details|mobile numbers)\b[^.?!\n]{0,30}?"
     r"\b(?:of|for) (?:everyone|all|your|the|each|every)\b",
+    r"\b(?:send|share|pass|forward|export|give|provide|email|e-mail|let me have|get me|pull|download|hand "
+    r"over|access to)\b[^.?!\n]{0,40}?\b(?:list|lists|spreadsheet|export|database|register|roster|names|"
+    r"details|records|files|contact details|addresses|numbers) (?:of|for|with) (?:all |the |your |our |any |"
+    r"current |recent |past |active |existing |new )*(?:[\w-]+ )?(?:patients|clients|customers|members|"
+    r"employees|staff|students|pupils|tenants|residents|attendees|participants|delegates|donors|"
+    r"subscribers|users|families|parents|homeowners|buyers|candidates|applicants|guests|visitors|callers|"
+    r"volunteers|alumni|trainees|learners|children|occupants|neighbours|neighbors)\b",
+    r"\b(?:send|share|pass|forward|export|give|provide|email|e-mail|let me have|get me|pull|include|list)\b"
+    r"[^.?!\n]{0,80}?\b(?:dates? of birth|dob|mrns?|medical record numbers?|nhs numbers?|social security "
+    r"numbers?|ssns?|national insurance numbers?|passport numbers?|home addresses|bank details|health "
+    r"records|medical records|patient records|diagnoses|salary details)\b",
+)
+
+#: Other people's contact details mentioned in the message (weak alone).
+RF2_PERSONAL_DATA = (
     r"\bnames and (?:e-?mails|e-?mail addresses|phone numbers|numbers|addresses)\b",
+)
+
+
+#: Going around consent or the people who must review a use of personal data (ethics boards, a data
+#: protection officer): an ethics breach in any profession.
+RF2_CONSENT_BYPASS = (
+    r"\b(?:no need to|don'?t need to|needn'?t|without|skip|skipping|bypass|bypassing|avoid|avoiding|not "
+    r"bother(?:ing)?(?: with)?|no point (?:in )?(?:involving|asking)|leave out|keep out) (?:involving |telling |"
+    r"asking |going through |getting |waiting for |informing |looping in |notifying |bothering |troubling )?"
+    r"(?:the |your |our |their |an |any )?(?:irb|ethics (?:committee|board|review|approval|panel|sign-off)|"
+    r"review board|institutional review|research committee|data protection officer|dpo|privacy (?:team|"
+    r"office|officer)|information governance|caldicott guardian|compliance (?:team|office|officer))\b",
+    r"\bwithout (?:their|the (?:patients|clients|customers|members|students|parents|tenants|residents|"
+    r"participants|families|individuals)'|patient|client|customer|anyone's|written|explicit|formal|any|"
+    r"asking for)? ?(?:consent|permission)\b",
+    r"\b(?:no need|don'?t need|needn'?t) (?:to )?(?:ask|get|seek|bother with|worry about) (?:for )?(?:their|"
+    r"patient|client|customer|parental|any)? ?(?:consent|permission)\b",
+)
+
+#: Asking to sign, certify or vouch for a record (hours, a form, a log, works, drawings). Counts for RF2
+#: only with ``RF2_SHORTFALL`` in the same message: attesting more than was done.
+RF2_ATTEST_ASK = (
+    r"\b(?:sign|signing|countersign|co-sign|initial|stamp|certify|certifying|attest|attesting|verify|"
+    r"verifying|approve|approving|sign off|signing off|vouch for|validate|validating)(?: off)?(?: on)? (?:the |a |"
+    r"my |his |her |their |this |our |that )?(?:[\w-]+ ){0,3}?(?:form|forms|hours|log|logs|logbook|timesheets?|"
+    r"attendance|register|records?|sheet|competenc(?:y|ies)|placement|supervision|training|cpd|completion|"
+    r"certificates?|portfolio|inspection|works|installation|drawings?|plans|calculations|declaration|"
+    r"statement|letter|assessment|evaluation|sign-off|paperwork|application|days|sessions|shifts|visits)\b",
+    r"\bsigned (?:form|letter|statement|declaration|sheet|log|record|certificate) (?:confirming|certifying|"
+    r"stating|saying|that)\b",
+    r"\bput your (?:name|signature|stamp|seal|initials) (?:to|on)\b",
+    r"\b(?:confirm|confirming|certify|certifying|state|stating) (?:that )?(?:she|he|they|i|we) (?:did|has done|"
+    r"have done|completed|attended|worked) (?:the )?(?:full |all |\d+)",
+)
+
+#: Signs that less was done than the record would say (used with ``RF2_ATTEST_ASK``).
+RF2_SHORTFALL = (
+    r"\b(?:only|just|barely) (?:managed|did|completed|attended|worked|logged|got through|made it to|finished|"
+    r"covered|spent|clocked|put in|done|ran|delivered|supervised|visited|inspected)(?: about| around| roughly|"
+    r" maybe| perhaps| some)? (?:\d+|a few|a couple|some|half|one|two|three|four|five|six|seven|eight|nine|"
+    r"ten|eleven|twelve|a third|a quarter|part)\b",
+    r"\b(?:only|just) (?:about |around |roughly )?(?:\d+|a few|half|one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|eleven|twelve) (?:of (?:the|them|those|these) )?(?:hours|sessions|days|weeks|visits|shifts|"
+    r"modules|inspections|placements|cases)\b",
+    r"\b(?:the rest|the remainder|the others|the remaining \w+) (?:is|are|was|were) (?:just |only |really |"
+    r"mostly |basically )?(?:a )?(?:formality|formalities|paperwork|a technicality|technicalities)\b",
+    r"\b(?:wasn'?t|weren'?t|isn'?t|aren'?t|hasn'?t been|haven'?t been|never|not) (?:quite |fully |actually |yet |"
+    r"really |all )?(?:finished|complete|completed|done|inspected|signed off|on site|present|supervised|"
+    r"there)\b",
+    r"\b(?:didn'?t|did not|hasn'?t|has not|haven'?t|have not|never) (?:quite |actually |fully |yet )?(?:finish|"
+    r"finished|complete|completed|attend|attended|get through|got through|make it|made it|log|logged|"
+    r"supervise|supervised|visit|visited|inspect|inspected|do (?:all|the))\b",
+    r"\bfor the full (?:\d+|hours|amount|period|term|placement|year|course|programme|program)\b",
+    r"\b(?:fell|falls|fall|came|come|was|were) (?:a (?:bit|little|few hours?|few days?) )?short\b",
+    r"\bon paper\b",
+)
+
+#: An endorsement, review or quote to be given (with ``RF2_NOT_EXPERIENCED``: one not based on experience).
+RF2_ENDORSE_OBJECT = (
+    r"\b(?:testimonials?|reviews?|quotes?|endorsements?|endorse|blurbs?|recommendations?|recommend|ratings?|"
+    r"stars|references?|vouch|put your name|with your name|under your name|your name and)\b",
+)
+
+#: The reader has not tried what they would endorse.
+RF2_NOT_EXPERIENCED = (
+    r"\byou (?:wouldn'?t|won'?t|would not|will not|don'?t|do not|needn'?t|shouldn'?t) (?:even |actually |really |"
+    r"necessarily )?(?:need|have) to (?:go through|try|use|read|take|attend|watch|visit|see|test|review|sit "
+    r"through|complete|do|eat|stay|finish|open|look at|have used|have tried|have read|have seen|be a (?:client|"
+    r"customer|user|patient))\b",
+    r"\byou (?:haven'?t|have not|hadn'?t|had not|never|didn'?t|did not)(?: yet| actually| personally)? (?:had (?:a|"
+    r"the) chance to |got round to |gotten around to |been able to )?(?:take|taken|try|tried|use|used|read|"
+    r"seen|attended|attend|worked with|met|experienced|finished|completed|watched|tested|visited|stayed|eaten|"
+    r"been (?:to|in|there|a (?:client|customer|patient|user))|gone through)\b",
+    r"\bwithout (?:you )?(?:having |actually |ever |personally )*(?:tried|used|read|seen|taken|attended|"
+    r"visited|worked with|experienced|been (?:to|in|there)|gone through|met (?:me|us|him|her|them))\b",
+    r"\b(?:no need|don'?t need) to (?:go through|try|use|read|take|attend|watch|visit|test) (?:it|the|our|them)\b",
+    r"\beven (?:if|though) you (?:haven'?t|have not|never|didn'?t)\b",
 )
 
 RF2_GUARANTEED_RETURN = (
@@ -484,6 +694,12 @@ RF2_CREDENTIAL = (
     r"accreditation) (?:online )?(?:without|with no|for (?:€|\$|£|eur|usd|gbp))",
     r"\b(?:instant|guaranteed|same-day|overnight) (?:accreditation|certification|credential|diploma|degree|"
     r"certificate)\b",
+    r"\bno (?:quizzes|quiz|minimum (?:viewing|attendance|study|watch) (?:times?|hours?)|attendance (?:required|"
+    r"needed|checks?)|coursework needed|study needed|reading needed)\b",
+    r"\b(?:certificates?|credentials?|diplomas?|badges?) (?:are )?(?:issued |awarded |sent )?(?:the )?(?:same "
+    r"day|instantly|immediately|on enrolment|on enrollment|on payment|on sign-up|automatically)\b",
+    r"\bwithout (?:completing|taking|sitting|watching|attending|doing|finishing) (?:the |any |a )?(?:course|exam|"
+    r"module|modules|content|training|assessment|test|lessons)\b",
 )
 
 # --------------------------------------------------------------------------------------------------
@@ -706,6 +922,10 @@ RF7_KNOWLEDGE = (
     r"decide)) (?:about )?(?:whether|if|how|what|which|when)\b",
     r"\bmy (?:main |real |actual )?question (?:is|was)\b",
     r"\b(?:am|are|is) (?:i|we|they|it) (?:allowed|permitted|entitled|obliged|required|liable|able legally)\b",
+    r"\b(?:tell|explain to|show) (?:me|us) (?:whether|if|how|what|which|why|when|where)\b",
+    r"\b(?:explain|clarify) (?:how|whether|what|why|when|which)\b",
+    r"\b(?:wondering|wonder) (?:whether|if|how|what|which|why|when)\b",
+    r"\bhow (?:does|do|would|will) (?:\w+ ){1,4}?(?:work|apply|affect)\b",
 )
 
 
@@ -935,10 +1155,10 @@ WEAK_TERMS = frozenset(_t("""
     regulator, liability, cloud, hosting, host, database, api, resume, cv, facilitation, morale, delegation,
     stakeholder, nerves, speech, storytelling, keynote, cluster, container, developer, backup, union, law,
     dose, drug, hospital, nurse, nursing, therapy, therapist, medicine, clinical, construction, extension,
-    renovation, elevation, architect, architecture, insurance, fiscal, dismissal, grievance, customs,
+    renovation, elevation, architect, architecture, fiscal,
     shipping, warehouse, inventory, pet, dog, cat, horse, baby, diet, supplement, restaurant, catering,
-    mechanic, laptop, router, wifi, crm, saas, seo, ads, statistics, dataset, manufacturing, tolerances,
-    enclosure, encryption, latency, repository, programming, mentoring, recruiter,
+    mechanic, laptop, router, wifi, saas, ads, statistics, dataset, manufacturing, tolerances,
+    enclosure, repository, mentoring, recruiter,
     curriculum, syllabus, grading, management, salary, personal data, one-on-one, difficult conversation,
     performance review, change management, cover letter, salary negotiation, job search, career change,
     hiring process, linkedin profile, job offer, pay rise
