@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from ..data import Query
+from ..data import Page, Query
 from ..widgets.detail import DetailView
 from ..widgets.meter import TopBar
 from ..widgets.request_list import AGE_W, BADGE_W, SENDER_W, STATUS_W, RequestList
@@ -108,10 +108,11 @@ class InboxScreen(Screen[None]):
             line.append(self._status_note)
         self.query_one("#status", Static).update(line, layout=False)  # one fixed line: no relayout
 
-    def set_query(self, query: Query, *, keep_cursor: bool = False) -> None:
-        """Show ``query`` in the list (posts a PageWanted the App answers)."""
+    def set_query(self, query: Query, *, keep_cursor: bool = False, first: Page | None = None) -> None:
+        """Show ``query`` in the list (posts a PageWanted the App answers; ``first``: its page 0, loaded
+        already, shown at once)."""
         self.query_ = query
-        self.request_list.reset(query, keep_cursor=keep_cursor)
+        self.request_list.reset(query, keep_cursor=keep_cursor, first=first)
         self.set_status()
 
     # --- search -----------------------------------------------------------------------------------

@@ -130,13 +130,17 @@ class RequestList(ScrollView, can_focus=True):
         self._badges: dict[tuple[str, ...], list[tuple[str, Style | None]]] = {}
 
     # --- data in ----------------------------------------------------------------------------------
-    def reset(self, query: Query, *, keep_cursor: bool = False) -> None:
-        """Show ``query`` (a new filter/search, or a refresh with ``keep_cursor``); posts PageWanted."""
+    def reset(self, query: Query, *, keep_cursor: bool = False, first: Page | None = None) -> None:
+        """Show ``query`` (a new filter/search, or a refresh with ``keep_cursor``); posts PageWanted, unless
+        ``first`` (page 0 of ``query``, already loaded) is given: it is shown at once."""
         self.query_ = query
         self.generation += 1
         self._pending = set()
         self._fresh = True
         self._keep_cursor = keep_cursor
+        if first is not None and not keep_cursor and first.offset == 0 and first.query == query:
+            self.apply_page(self.generation, first)
+            return
         page = (self.cursor // PAGE_SIZE) if keep_cursor else 0
         self._want_page(page)
 
