@@ -28,23 +28,35 @@ _NO_REPLY_LOCAL = re.compile(
     re.I,
 )
 
-#: "X wants to connect", "X sent you a message", ... (subject lines and body lines).
-_NAME_FIRST = re.compile(
-    r"^(?P<n>.{2,80}?)\s+(?:wants to connect(?: with you)?|would like to connect(?: with you)?|"
-    r"(?:has )?invited you to (?:connect|join (?:their|his|her) network)|(?:has |just )?sent you (?:a |an )?"
+#: What a site says a person did: "wants to connect", "sent you a message", "wants to add you to their
+#: network", ... (after the person's name, on the same line or the next).
+_ACTION = (
+    r"(?:wants to connect(?: with you)?|would like to connect(?: with you)?|"
+    r"(?:has )?invited you to (?:connect|join (?:their|his|her) (?:professional )?network)|"
+    r"(?:has |just )?sent you (?:a |an )?"
     r"(?:new |private |direct )?(?:message|inmail|note|invitation|connection request|request)|"
     r"(?:has |just )?messaged you|(?:has )?replied to (?:you|your message)|wrote to you|is trying to reach you|"
     r"(?:has )?accepted your invitation|left you a message|wants to get in touch|is waiting for your (?:reply|"
-    r"response))\b",
-    re.I,
+    r"response)|(?:wants|would like) to add you(?: to (?:their|his|her) (?:professional )?(?:network|connections|"
+    r"contacts))?|(?:has |just )?added you(?: as a (?:connection|contact))?|(?:wants|would like) to join your "
+    r"(?:professional )?network|(?:has )?requested to connect(?: with you)?|(?:wants|would like) to follow you|"
+    r"(?:wants|would like) to be your connection)"
 )
+_NAME_FIRST = re.compile(r"^(?P<n>.{2,80}?)\s+" + _ACTION + r"\b", re.I)
+#: The action on a line of its own, under a line that is just the person's name.
+_ACTION_ONLY = re.compile(r"^" + _ACTION + r"\b", re.I)
+#: "Stratalink: ...", "Stratalink | ..." at the start of a subject or header line.
+_SITE_PREFIX = re.compile(r"^[^\s:|]{2,30}(?: [^\s:|]{2,30})?\s*[:|\u00b7\u2013\u2014]\s+")
+#: "Stratalink member Ola Brennan" -> "Ola Brennan".
+_MEMBER_PREFIX = re.compile(r"^(?:[\w.&-]+ ){0,2}?(?:member|user|connection|contact)\s+(?=\S)", re.I)
 _NAME_AFTER = re.compile(
     r"^(?:you have (?:a |an )?)?(?:new |unread |private |direct )?(?:message|inmail|note|invitation|"
     r"connection request|contact request|request) from\s+(?P<n>.{2,80}?)\s*[.!:]?$",
     re.I,
 )
 _SITE_SIGNALS = re.compile(
-    r"wants to connect|would like to connect|sent you|new message|inmail|invit|view (?:\w+'s )?profile|"
+    r"wants to connect|would like to connect|sent you|to add you|added you|your network|"
+    r"new message|inmail|invit|view (?:\w+'s )?profile|"
     r"reply on|accept|unsubscribe|notification|you(?:'re| are) receiving|this (?:e-?mail|message) was "
     r"(?:intended|sent) for|manage (?:your )?(?:email|notification)",
     re.I,
@@ -146,6 +158,7 @@ def _html_lines(html: str) -> tuple[list[str], list[tuple[str, str]]]:
 
 def _clean_name(raw: str) -> str | None:
     n = _PAREN_TAIL.sub("", raw.strip())  # "(she/her)", "(2nd)"
+    n = _MEMBER_PREFIX.sub("", n.strip())  # "Stratalink member Ola Brennan"
     n = n.strip().strip("\"'*:").strip()
     n = " ".join(n.split())
     if not n or "@" in n or len(n) > 60 or _GENERIC_NAMES.match(n) or not _NAME_OK.match(n):
@@ -155,22 +168,47 @@ def _clean_name(raw: str) -> str | None:
 
 def _name_from(line: str) -> str | None:
     s = _SUBJECT_TAGS.sub("", line.strip())
-    for rx in (_NAME_FIRST, _NAME_AFTER):
-        m = rx.match(s)
-        if m:
-            n = _clean_name(m.group("n"))
-            if n:
-                return n
+    for text in (s, _SITE_PREFIX.sub("", s, count=1)):
+        for rx in (_NAME_FIRST, _NAME_AFTER):
+            m = rx.match(text)
+            if m:
+                n = _clean_name(m.group("n"))
+                if n:
+                    return n
     return None
 
 
-def _site_name(parsed: ParsedMessage, relay: str) -> str:
+def _name_above(lines: list[str], i: int) -> str | None:
+    """The person's name when line ``i`` is the action alone ("would like to add you ...") and the line
+    above (blank lines skipped) is just a name."""
+    if not _ACTION_ONLY.match(lines[i].strip()):
+        return None
+    k = i - 1
+    while k >= 0 and not lines[k].strip():
+        k -= 1
+    return _clean_name(lines[k].strip().strip("*")) if k >= 0 else None
+
+
+_SITE_JOINERS = re.compile(r"^(?:[\s|,:\u00b7\u2022\u2013\u2014()-]|via\b|on behalf of\b|on\b|through\b|from\b|at\b)+|"
+                           r"(?:[\s|,:\u00b7\u2022\u2013\u2014()-]|via\b|on behalf of\b|on\b|through\b|from\b|at\b)+$",
+                           re.I)
+
+
+def _site_name(parsed: ParsedMessage, relay: str, person: str | None = None) -> str:
+    """The site's name: the relay's display name without the person's name and joiners ("Priya Raman via
+    LinkLoop", "Ola Brennan (via Stratalink)", "Ola Brennan | Stratalink" -> the site), without
+    "Notifications"/"Messages"; else the relay domain's main label, capitalised."""
     name = parsed.from_.name if parsed.from_ else None
-    if name and _VIA_NAME.match(name):
-        name = _VIA_NAME.match(name).group("site")  # type: ignore[union-attr]
     if name:
-        name = _SITE_SUFFIX.sub("", name.strip())
-        if name and "@" not in name:
+        name = " ".join(name.replace("(", " ( ").replace(")", " ) ").split())
+        if person and person.lower() in name.lower():
+            k = name.lower().index(person.lower())
+            name = name[:k] + " " + name[k + len(person):]
+        elif _VIA_NAME.match(name):
+            name = _VIA_NAME.match(name).group("site")  # type: ignore[union-attr]
+        name = _SITE_JOINERS.sub("", name.strip())
+        name = _SITE_SUFFIX.sub("", name.strip()).strip()
+        if name and "@" not in name and not (person and name.lower() == person.lower()):
             return name
     dom = relay.rpartition("@")[2].lower().split(".")
     base = dom[-2] if len(dom) >= 2 else dom[0]
@@ -218,6 +256,10 @@ def _extract(lines: list[str], links: list[tuple[str, str]], subject: str, relay
     start = -1
     for i, line in enumerate(lines):
         n = _name_from(line)
+        above = _name_above(lines, i) if n is None else None
+        if above and (name is None or above.lower() == name.lower()):
+            name, start = above, i
+            break
         if n and (name is None or n.lower() == name.lower()):
             name, start = n, i
             break
@@ -332,7 +374,7 @@ def _apply(parsed: ParsedMessage, html: str | None) -> ParsedMessage:
         if got is None:
             continue
         name, headline, message, profile_url, address = got
-        via = Via(address=relay.lower(), kind="notification", site=_site_name(parsed, relay),
+        via = Via(address=relay.lower(), kind="notification", site=_site_name(parsed, relay, name),
                   profile_url=profile_url, headline=headline)
         return dataclasses.replace(
             parsed,
