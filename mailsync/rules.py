@@ -87,7 +87,9 @@ _MATERIAL_WORDS = (
     r"records|minutes|transcripts?|evidence|case files?|contracts?|agreements?|drafts?|briefs?|proposals?|"
     r"bids?|quotes|invoices|budgets?|forecasts?|specs?|specifications|source files?|photos|videos|runbooks?|"
     r"manuals?|handbooks?|policies|procedures|course materials?|lesson plans?|cad files?|drawings?|"
-    r"interview questions|(?:salary|pay) (?:bands|ranges|data)|question bank"
+    r"interview questions|(?:salary|pay) (?:bands|ranges|data)|question bank|contact details|phone numbers|"
+    r"e-?mail addresses|home addresses|names and (?:e-?mails|addresses|numbers|phone numbers)|"
+    r"briefs?|client briefs?|photographs|sketches|schedules|costings?|estimates|site surveys?|surveys"
 )
 _MATERIAL = f"(?:{_MATERIAL_WORDS})"
 
@@ -140,6 +142,9 @@ RF1_OFFERING = (
     r"\b(?:comes?|come) with (?:a |an )?(?:free |built-in |biometric |unlimited |full |lifetime |24/7 |\d+)",
     r"\bfor (?:\w+ )?(?:departments|practices|firms|studios|clinics|hospitals|schools|teams|offices|"
     r"businesses|companies) (?:like yours|of your size|your size)\b",
+    r"\b(?:our|my) (?:studio|agency|firm|team|company|business|practice|consultancy|workshop|lab|shop) "
+    r"(?:produces|provides|offers|creates|delivers|makes|supplies|specialises in|specializes in|builds|"
+    r"designs|installs|manufactures|sells|runs)\b",
 )
 
 #: A capitalised name followed by a product verb, e.g. "Acme turns ..." (checked on the original text; the
@@ -194,6 +199,8 @@ RF1_PRICING = (
     r"\b\d+ ?% off\b|\boff (?:the )?list price\b|\bcost price\b",
     r"\b(?:\d[\d,.]*) (?:euros|dollars|pounds) (?:per|a|each) (?:month|year|head|person|user|seat|session|day|"
     r"hour|week|quarter)\b",
+    r"(?:[€$£¥₹]|\b(?:eur|usd|gbp|chf|aud|cad)\b ?)\s?\d[\d,.]*\s?(?:k|m)? (?:each|apiece|a pop|per head)\b",
+    r"\b(?:only|just|from|now|at) (?:[€$£¥₹]|eur ?|usd ?|gbp ?)\s?\d",
 )
 
 RF1_CTA = (
@@ -242,6 +249,8 @@ RF1_CTA = (
     r"\b(?:visit|tour) (?:our|the) (?:showroom|factory|studio showroom|experience centre|demo centre)\b",
     r"\bset up an? (?:trial|pilot|demo|sandbox|test) (?:workspace|account|site|environment)\b",
     r"\b(?:interested|keen) in (?:a|an|our) (?:free )?(?:trial|demo|pilot|sample|quote|partnership|package)\b",
+    r"\b(?:get|claim|grab|earn|secure) your (?:[\w-]+ ){0,3}?(?:diploma|certificate|certification|credential|"
+    r"badge|accreditation|degree|copy|discount|trial|free \w+)\b",
 )
 
 RF1_PAY_TO_PLAY = (
@@ -381,6 +390,9 @@ RF2_CONFIDENTIAL_ASK = (
     r"practice|department)'s (?:internal|confidential|private|draft|unpublished) \w+",
     r"\bhow (?:much|many) (?:the |your )?(?:other|competing|rival) (?:\w+ )?(?:bidders|firms|practices|"
     r"applicants|suppliers|vendors) (?:quoted|bid|charged|offered|proposed)\b",
+    r"\bwhat (?:the )?(?:other|competing|rival) (?:practices|studios|suppliers|contractors|tenderers|teams|"
+    r"clinics|agencies|architects|designers|providers|firms|shortlisted \w+) (?:have |had )?(?:quoted|bid|"
+    r"offered|proposed|charged|submitted|priced|asked for)",
 )
 
 RF2_SECRECY = (
@@ -403,6 +415,11 @@ RF2_SECRECY = (
     r"needn'?t) (?:ever )?(?:know|find out|be told|notice|need to know)\b",
     r"\b(?:keep|keeping) (?:it|this|that|my name|me|the source|where it came from) (?:out of|off) (?:it|the "
     r"record|the paperwork|the file|the email|writing)\b",
+    r"\b(?:i'?ll|i will|we'?ll|we will|i'?d|i would) keep (?:it|them|this|these|that|everything) to (?:myself|"
+    r"ourselves)\b",
+    r"\b(?:it|this|they|that) (?:won'?t|will not|wouldn'?t|would not|need not|needn'?t) (?:ever )?go (?:any )?"
+    r"further\b",
+    r"\bfor (?:my|our) eyes only\b",
 )
 
 RF2_CLIENT_MATERIAL = (
@@ -410,16 +427,16 @@ RF2_CLIENT_MATERIAL = (
     r"developed|designed|prepared|wrote|written|produced|put together|used) for (?!(?:the |a |our |your )?"
     r"(?:conference|talk|event|meetup|webinar|public|guild|community|class|course|audience|students|blog|"
     r"newsletter|podcast|website)\b)(?:a |your |the |one of your )?(?:client|clients|customer|employer|[a-z][\w-]+)\b",
-    r"\b(?:client|clients'|client's|customer|employer's|company's) (?:materials?|slides|deck|files?|documents?|"
-    r"data|reports?|code|designs?|ip|intellectual property)\b",
+    rf"\b(?:client|clients'|client's|customer|customer's|employer's|company's) (?:{_MATERIAL_WORDS}|ip|"
+    r"intellectual property)\b",
     rf"\b{_MATERIAL} (?:that |which )?(?:you|your team|your firm|your practice|your office|you and your "
     r"team) (?:did|drew|drafted|ran|delivered|prepared|produced|made|designed|wrote|created|developed|built) "
     r"(?:for|on) (?:the |a |your |one of your )?(?:\w+ )?(?:client|clients|customer|employer|competitor|"
     r"previous|former|old|last|[\w-]+'s)\b",
-    rf"\b{_MATERIAL} (?:from|of|belonging to) (?:your|the|a) (?:previous |former |old |last |current |other )?"
-    r"(?:client|clients|employer|firm|practice|company|competitor|job)\b",
+    rf"\b{_MATERIAL} (?:from|of|belonging to) (?:your|the|a|that) (?:previous |former |old |last |current |"
+    r"other )?(?:client|clients|employer|firm|practice|company|competitor|job|project|scheme|commission|contract)\b",
     rf"\b(?:your|the|a) (?:previous |former |old |last |current |other )?(?:employer|firm|practice|company|"
-    rf"client|competitor|rival)(?:'s|s') (?:\w+ ){0,2}?{_MATERIAL}\b",
+    rf"client|competitor|rival)(?:'s|s') (?:\w+ ){{0,2}}?{_MATERIAL}\b",
 )
 
 RF2_BYPASS = (
@@ -449,6 +466,12 @@ RF2_BYPASS = (
     r"(?:straight )?(?:to the top|on the shortlist|through|ahead)\b",
     r"\b(?:influence|sway|lean on) (?:the )?(?:panel|committee|judges|jury|selection|assessors|inspector|"
     r"planning officer|board|decision)\b",
+    r"\b(?:have|put in|drop) a (?:quiet |private |discreet |friendly )?word (?:with|in the ear of) (?:the )?"
+    r"(?:[\w-]+ )?(?:panel|committee|judges|jury|assessors?|inspector|officer|board|interviewers?|manager|"
+    r"decision-makers?|recruiters?)\b",
+    r"\b(?:skips?|skipping|skipped|bypass(?:es|ing|ed)?|jumps?|jumping) (?:the )?(?:[\w-]+ )?(?:application|"
+    r"hiring|interview|recruitment|selection|screening|assessment|tender|procurement|shortlisting) "
+    r"(?:round|stage|process|queue|step)?\b",
 )
 
 RF2_FAKE_ENDORSEMENT = (
@@ -644,7 +667,13 @@ RF2_SHORTFALL = (
     r"\b(?:didn'?t|did not|hasn'?t|has not|haven'?t|have not|never) (?:quite |actually |fully |yet )?(?:finish|"
     r"finished|complete|completed|attend|attended|get through|got through|make it|made it|log|logged|"
     r"supervise|supervised|visit|visited|inspect|inspected|do (?:all|the))\b",
-    r"\bfor the full (?:\d+|hours|amount|period|term|placement|year|course|programme|program)\b",
+    r"\bfor the (?:full|whole|entire|complete) (?:\w+ )?(?:\d+|hours|amount|period|term|placement|years?|months?|"
+    r"weeks?|days|course|programme|program|rotation|contract|project)\b",
+    r"\b(?:it'?s|it is|that'?s|that is) (?:really |just |only |basically |purely |mostly )*(?:a )?(?:formality|"
+    r"paperwork|a technicality|a tick-box exercise|box-ticking)\b",
+    r"\b(?:was|were|been|worked|stayed) (?:only|just) (?:with|at|in|on|there)\b",
+    r"\bonly (?:with|at|in|on) (?:your|the|you)\b[^.?!\n]{0,30}?\bfor (?:about |around |roughly )?(?:\d+|a few|"
+    r"a couple|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
     r"\b(?:fell|falls|fall|came|come|was|were) (?:a (?:bit|little|few hours?|few days?) )?short\b",
     r"\bon paper\b",
 )
@@ -658,7 +687,8 @@ RF2_ENDORSE_OBJECT = (
 #: The reader has not tried what they would endorse.
 RF2_NOT_EXPERIENCED = (
     r"\byou (?:wouldn'?t|won'?t|would not|will not|don'?t|do not|needn'?t|shouldn'?t) (?:even |actually |really |"
-    r"necessarily )?(?:need|have) to (?:go through|try|use|read|take|attend|watch|visit|see|test|review|sit "
+    r"necessarily )?(?:need|have) to (?:actually |really |even |personally )?(?:go through|try|use|read|take|"
+    r"attend|watch|visit|see|test|review|sit "
     r"through|complete|do|eat|stay|finish|open|look at|have used|have tried|have read|have seen|be a (?:client|"
     r"customer|user|patient))\b",
     r"\byou (?:haven'?t|have not|hadn'?t|had not|never|didn'?t|did not)(?: yet| actually| personally)? (?:had (?:a|"
@@ -739,6 +769,16 @@ RF3_REFERRAL = (
     r"opening|announcement|article|launch|fundraiser|petition|campaign)\b[^.?!\n]{0,40}?\b(?:network|followers|"
     r"contacts|team|colleagues|community|connections|along|on|around)\b",
     r"\bvote for (?:me|my|us|our)\b",
+    r"\b(?:a|an|your) (?:\w+ )?(?:referral|introduction|intro|nomination|good word|kind word|word) from you\b",
+    r"\b(?:mention|recommend|suggest) me to\b",
+    r"\bput me forward (?:for|to|as)\b",
+    r"\bnominate me\b",
+    r"\b(?:get|put) me in front of\b",
+    r"\bmake (?:an|the|a quick|a warm) (?:intro|introduction)\b",
+    r"\b(?:forward|pass|send|share) (?:it|this|them|my [\w-]+(?: [\w-]+)?) (?:on |along |over )?to (?:your|the|"
+    r"him|her|them|whoever)\b",
+    r"\b(?:be|being|become|becoming|act as|acting as) (?:a |my |one of my |an )?(?:reference|referee|"
+    r"references|referees|sponsor|guarantor|character witness|nominator|seconder|proposer)\b",
 )
 
 RF3_ENDORSE = (
@@ -750,6 +790,13 @@ RF3_ENDORSE = (
     r"\b(?:list|listing|name|naming|include|including|use|using|put|putting|add|adding|feature|featuring) (?:you|your "
     r"name) (?:down )?(?:as|on|in) (?:one of )?(?:our|my|the|a|an)\b",
     r"\buse your name\b",
+    r"\b(?:a|an|your) (?:\w+ )?(?:recommendation|reference|endorsement|testimonial|quote|letter|blurb|"
+    r"sponsorship) from (?:you|someone (?:like you|in your position|of your standing|with your)|a (?:[\w-]+ )"
+    r"{0,3}?(?:director|leader|expert|partner|architect|practitioner|specialist|professional|consultant|"
+    r"lead|head|chair|principal|senior))\b",
+    r"\b(?:approve|sign) (?:it|this|them|the (?:quote|text|lines|wording)) (?:with|under) your name\b",
+    r"\bput your name (?:to|on|behind)\b",
+    r"\bwith your name and (?:title|photo|job title|credentials|role|logo)\b",
 )
 
 RF3_REVIEW = (
@@ -766,6 +813,23 @@ RF3_REVIEW = (
     r"\b(?:feedback|thoughts|notes|comments|input|opinion|critique|eyes) on my\b",
     r"\btell me what you think (?:of|about) my\b",
     r"\btell me (?:what|whether|if)\b[^.?!\n]{0,40}?\b(?:fair|right|good enough|reasonable|realistic|any good)\b",
+    r"\blook (?:it|this|them|these|that) over\b",
+    r"\blook over (?:my|it|this|the|our|what|a|his|her)\b",
+    r"\b(?:read|reading|skim|skimming) (?:it|this|them|through it|it through|over it|it over|the draft|"
+    r"the attached)\b[^.?!\n]{0,30}?\b(?:and|to) (?:tell|let|give|see|say|check)\b",
+    r"\bwhat you(?:'d| would) (?:change|improve|cut|add|fix|do differently|tweak|rewrite|rework)\b",
+    r"\byour (?:\w+ )?eyes? (?:on|over) (?:it|this|my|them|the|our|what)\b",
+    r"\b(?:cast|run) (?:your|an|a) (?:expert |experienced |critical |quick )?eye over\b",
+    r"\b(?:second|fresh|expert|experienced) (?:pair of )?eyes\b",
+    r"\brun (?:it|this|them|my [\w-]+(?: [\w-]+)?|the (?:draft|idea|plan|design)) (?:past|by) you\b",
+    r"\bgive (?:it|this|them|my [\w-]+(?: [\w-]+)?) a (?:quick |brief |short )?(?:once-?over|read|look|glance|"
+    r"skim|read-through)\b",
+    r"\b(?:comments|feedback|thoughts|notes|critique|pointers) on (?:it|this|the draft|the attached|what i|"
+    r"the (?:plan|design|drawings|sketches|proposal|scheme|letter|essay|application))\b",
+    r"\b(?:tear|pull) (?:it|this|them) apart\b",
+    r"\bsense-check\b",
+    r"\b(?:whether|if) (?:it|this|my [\w-]+(?: [\w-]+)?) (?:works|reads well|holds up|makes sense|is any good|"
+    r"is (?:strong|good) enough)\b",
 )
 
 RF3_JOBS = (
@@ -785,6 +849,12 @@ RF3_JOBS = (
     r"trainees|assistants|freelancers|volunteers|staff)\b",
     r"\b(?:attached|enclosed|attaching|enclosing) (?:is )?my (?:cv|resume|résumé|portfolio|application)\b",
     r"\bhelp me (?:find|land|get|secure) (?:a |an )?(?:job|role|position|internship|placement|interview)\b",
+    r"\b(?:any|a|some) (?:room|space|capacity|openings?|vacanc(?:y|ies)|work|place|placement|internship|"
+    r"position|role|job) (?:for (?:me|someone like me)|in|at|on|with) your (?:team|practice|firm|studio|office|"
+    r"department|unit|company|organisation|organization|lab|pharmacy|clinic|school)\b",
+    r"\b(?:work|working) (?:for|with|alongside|under) you\b",
+    r"\b(?:any|a|some) (?:room|space|capacity|openings?|vacanc(?:y|ies)|place|placement|internship|position|"
+    r"role|job) for (?:me|someone like me|an? [\w-]+(?: [\w-]+)?) (?:in|at|on|with) your\b",
 )
 
 RF3_MENTOR = (
@@ -794,6 +864,12 @@ RF3_MENTOR = (
     r"\b(?:looking for|need|seeking|in search of) a mentor\b",
     r"\bshadow you\b",
     r"\btake me (?:on|under your wing)\b",
+    r"\b(?:your|some|ongoing|regular|monthly|weekly|informal|occasional) (?:mentorship|mentoring|"
+    r"sponsorship|guidance sessions)\b",
+    r"\b(?:be|being|become|becoming|act as|acting as) (?:a |my |an informal |our )?(?:mentor|sponsor|coach|"
+    r"adviser|advisor|guide|sounding board)\b",
+    r"\btake me on (?:as )?(?:a |your )?(?:mentee|apprentice|intern|trainee|student|protege|protégé)\b",
+    r"\b(?:a|an) (?:\w+ )?mentor (?:like you|to me)\b",
 )
 
 RF3_SHARE = (
