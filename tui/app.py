@@ -101,6 +101,8 @@ class GraceboxApp(App[int]):
         if search.fts_available(self.store.engine):
             self.inbox.search_debounce = 0.0  # an indexed search costs a few ms: query every keystroke
         self.inbox.set_query(Query(), first=first)
+        if first is not None:
+            self.call_after_refresh(self._after_first_page)
         self.refresh_meter()
         if self.sync_enabled():
             self.action_sync()
@@ -179,11 +181,17 @@ class GraceboxApp(App[int]):
             return
         self.inbox.request_list.apply_page(msg.generation, msg.page)
         self.inbox.set_status()
-        if not self._indexed_once:  # the inbox is on screen: bring the search index up to date
-            self._indexed_once = True
-            self.catch_up_search()
-            if self.freeze_gc_after_start:
-                gc.freeze()
+        self._after_first_page()
+
+    def _after_first_page(self) -> None:
+        """Once, when rows are first on screen: bring the search index up to date in a worker and (under
+        run_app) freeze the start-up objects out of the garbage collector's scans."""
+        if self._indexed_once:
+            return
+        self._indexed_once = True
+        self.catch_up_search()
+        if self.freeze_gc_after_start:
+            gc.freeze()
 
     def on_detail_loaded(self, msg: DetailLoaded) -> None:
         """Show a loaded detail if its request is still the highlighted one."""
