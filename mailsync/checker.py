@@ -530,6 +530,15 @@ _RF3_QUESTION = _G(R.RF3_QUESTION)
 _RF3_CALL = _G(R.RF3_CALL)
 _RF7_ASK = _G(R.RF7_ASK)
 _RF7_KNOWLEDGE = _G(R.RF7_KNOWLEDGE)
+#: Questions that point at the sentence before or after them instead of naming their topic.
+_REFERENT_Q = re.compile(
+    r"\b(?:which|what) (?:one |option |route )?(?:would|should|do) you\b|\b(?:is|was) (?:that|this|it) (?:right|true|"
+    r"legal|allowed|correct|normal|ok|okay|fair|worth it|wise|a good idea)\b|\bwhat (?:do|would) you (?:think|"
+    r"suggest|recommend|advise|do)\b|\b(?:any|your) (?:thoughts|views?|opinion|take|advice|guidance)\b|"
+    r"\bwhich (?:is|would be) (?:better|best|safer|cheaper)\b|\b(?:on|about) something\b"
+)
+#: A subject line that is itself the question ("Question: ...", "Quick question about ...", "...?").
+_SUBJECT_Q = re.compile(r"\?|\b(?:question|query|advice|help)\b|\bquick one\b", re.I)
 
 _SUBJECT_PREFIX = re.compile(r"^\s*(?:re|aw|sv|antw|fw|fwd|wg|tr)\s*(?:\[\d+\])?\s*:", re.I)
 
@@ -1187,6 +1196,15 @@ def _rf7(doc: _Doc, ctx: CheckContext, extra: _Rx | None) -> list[_Hit]:
         return []
     exp = _expertise(tuple(ctx.expertise))
     ask_sents = {x[0] for x in asks}
+    for i, _a, _b in asks:
+        # "Which would you pick?", "Is that legal?": the question is about the sentences around it
+        if _REFERENT_Q.search(doc.lower_sent(i)):
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(doc.para) and doc.para[j] == doc.para[i]:
+                    ask_sents.add(j)
+    first = min((p for p in doc.para if p >= 0), default=0)
+    if doc.para and doc.para[0] == -1 and _SUBJECT_Q.search(doc.sents[0]):
+        ask_sents.add(0)  # "Question: should I register for VAT?" is the question the body points at
     topics: dict[int, _Topic] = {}
     best: tuple[float, int, int, int, list[str], list[str]] | None = None
     done: set[int] = set()
@@ -1198,9 +1216,9 @@ def _rf7(doc: _Doc, ctx: CheckContext, extra: _Rx | None) -> list[_Hit]:
         outside: dict[str, tuple[float, str, bool]] = {}  # term -> (weight, domain, in a question)
         inside: dict[str, float] = {}
         for j, para in enumerate(doc.para):
-            if para != p and para != p - 1:
+            if para != p and para != p - 1 and not (j == 0 and para == -1 and p == first):
                 continue
-            q = para == p and j in ask_sents
+            q = j in ask_sents and (para == p or (para == -1 and p == first))
             w = 1.0 if q else 0.5
             t = topics.get(j)
             if t is None:

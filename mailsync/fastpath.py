@@ -472,7 +472,8 @@ def _imap_open(imap: dict[str, Any], data: dict[str, Any]) -> Any:
     security = imap.get("security", "tls")
     port = imap.get("port") or (993 if security == "tls" else 143)
     timeout = imap.get("timeout", 30)
-    ident = data.get("identity") if isinstance(data.get("identity"), dict) else {}
+    ident_table = data.get("identity")
+    ident: dict[str, Any] = ident_table if isinstance(ident_table, dict) else {}
     user = imap.get("username") or ident.get("email")
     if not (isinstance(host, str) and isinstance(port, int) and isinstance(user, str)
             and isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0):
@@ -489,7 +490,7 @@ def _imap_open(imap: dict[str, Any], data: dict[str, Any]) -> Any:
         return None
     try:
         if security == "tls":
-            m = imaplib.IMAP4_SSL(host, port, ssl_context=ctx, timeout=float(timeout))
+            m: imaplib.IMAP4 = imaplib.IMAP4_SSL(host, port, ssl_context=ctx, timeout=float(timeout))
         else:
             m = imaplib.IMAP4(host, port, timeout=float(timeout))
     except TimeoutError:
@@ -550,7 +551,8 @@ def _local_checks(explicit_config: str | None) -> _Local | None:
         return None
     if _password_warning(path, data):
         return None  # the full path prints the "readable by others" warning
-    storage = data.get("storage") if isinstance(data.get("storage"), dict) else {}
+    storage_table = data.get("storage")
+    storage: dict[str, Any] = storage_table if isinstance(storage_table, dict) else {}
     url = storage.get("database_url")
     db_file = default_database() if not url else sqlite_file(str(url))
     if db_file is None or not db_file.is_file():
@@ -699,18 +701,20 @@ def _store_new(m: Any, local: _Local, now: datetime) -> int | None:
         ctx = _context(conn, local.state, now)
         if ctx is None:
             return None
-        preps = [rows.prepare(local.requests, uid, fetched[uid]["body"], ctx) for uid in new]
-        if any(p.warnings or not p.checked or not p.parsed_ok for p in preps):
-            return None  # the full path reports them (and keeps its state file honest)
-        items = [rows.NewMessage({**p.fields, "raw": fetched[p.uid]["body"], "folder_id": folder_id, "uid": p.uid,
-                                  "uidvalidity": sel_validity,
-                                  "imap_flags": list(rows.norm_flags(fetched[p.uid].get("flags", ()))),
-                                  "internaldate": fetched[p.uid].get("internaldate"),
-                                  "size": fetched[p.uid].get("size") or len(fetched[p.uid]["body"])}, p.hits, True)
-                 for p in preps]
+        items = []
+        for uid in new:
+            got = fetched[uid]
+            p = rows.prepare(local.requests, uid, got["body"], ctx)
+            if p.warnings or not p.checked or not p.parsed_ok:
+                return None  # the full path reports them (and keeps its state file honest)
+            items.append(rows.NewMessage({
+                **p.fields, "raw": got["body"], "folder_id": folder_id, "uid": uid, "uidvalidity": sel_validity,
+                "imap_flags": list(rows.norm_flags(got.get("flags", ()))), "internaldate": got.get("internaldate"),
+                "size": got.get("size") or len(got["body"])}, p.hits, True))
         with _sync_lock(local.db_file) as locked:
             if not locked:
                 return None  # another sync runs: the full path says so
+            assert exists is not None
             return _write_new(conn, local, items, (sel_uidnext, exists, sel_modseq), max(new), now)
     except sqlite3.Error:
         return None
@@ -754,7 +758,8 @@ def _write_new(conn: sqlite3.Connection, local: _Local, items: list[Any], sel: t
             cols = ", ".join(f'"{k}"' for k in enc)
             pk = conn.execute(f"INSERT INTO message ({cols}) VALUES ({', '.join('?' for _ in enc)})",
                               list(enc.values())).lastrowid
-            hit_rows.extend(rows.sqlite_row(rows.hit_row(int(pk), h)) for h in hits)
+            assert pk is not None
+            hit_rows.extend(rows.sqlite_row(rows.hit_row(pk, h)) for h in hits)
         if hit_rows:
             keys = list(hit_rows[0])
             conn.executemany(f"INSERT INTO flag_hit ({', '.join(keys)}) VALUES ({', '.join('?' for _ in keys)})",

@@ -84,6 +84,7 @@ _MATERIAL_WORDS = (
     r"handouts?|workbooks?|curriculum|playbooks?|frameworks?|worksheets?|lists?|contacts?|spreadsheets?|"
     r"exercises|resources|reports?|data|dataset|source code|code|designs?|drawings?|plans|blueprints|"
     r"syllabus|course ?work|exam papers?|recipes?|scripts?|toolkit|checklists?|questionnaires?|statements?|"
+    r"scores|grades|marks|results|names|dates of birth|"
     r"records|minutes|transcripts?|evidence|case files?|contracts?|agreements?|drafts?|briefs?|proposals?|"
     r"bids?|quotes|invoices|budgets?|forecasts?|specs?|specifications|source files?|photos|videos|runbooks?|"
     r"manuals?|handbooks?|policies|procedures|course materials?|lesson plans?|cad files?|drawings?|"
@@ -145,12 +146,23 @@ RF1_OFFERING = (
     r"\b(?:our|my) (?:studio|agency|firm|team|company|business|practice|consultancy|workshop|lab|shop) "
     r"(?:produces|provides|offers|creates|delivers|makes|supplies|specialises in|specializes in|builds|"
     r"designs|installs|manufactures|sells|runs)\b",
+    r"\bwe (?:supply|stock|distribute|manufacture|install|resell|sell)\b",
+    r"\bcommission (?:for|on) (?:every|each) (?:[\w-]+ )?(?:client|customer|referral|sale|sign-?up|booking)\b",
+    r"\b(?:joined|moved to|started at|now at|now with|working for|work for) [\w&.-]+(?: [\w&.-]+){0,3} as "
+    r"(?:a |an |their |the )?(?:new )?(?:business development|sales|account|partnerships?|commercial|territory|"
+    r"specification|product|area sales|key account) (?:manager|director|executive|lead|rep|representative|"
+    r"consultant|specialist)\b",
+    r"\b(?:get|have|see) (?:our|the|my) (?:[\w-]+ ){0,2}?(?:specified|on your (?:spec|specification)|into your "
+    r"(?:spec|specification))\b",
+    r"\b(?:specify|specifying|stock|stocking|use|using|try|trying|switch to|switching to) our (?:[\w-]+ ){0,2}?"
+    r"(?:products?|system|range|windows|panels|tiles|materials|cladding|software|service|kit|solution)\b",
 )
 
 #: A capitalised name followed by a product verb, e.g. "Acme turns ..." (checked on the original text; the
 #: checker keeps it only when the name is part of the sender's domain or the relay headline).
 RF1_SELF_PROMO = (
     r"\b([A-Z][\w&-]+(?: [A-Z][\w&-]+)?)(?: AI| HQ| Labs| Ltd| Inc)? (?:turns|handles|books|places|automates|"
+    r"supplies|manufactures|stocks|distributes|installs|sells|"
     r"streamlines|runs|lets|helps|delivers|provides|offers|connects|matches|gives|saves|cuts|boosts|builds|"
     r"creates|takes care of|sources|finds|generates|manages|powers|simplifies|tracks|flags|drafts|writes|"
     r"reviews|analyses|analyzes|schedules|sends|transcribes|translates|detects|predicts|monitors|syncs|"
@@ -201,6 +213,8 @@ RF1_PRICING = (
     r"hour|week|quarter)\b",
     r"(?:[€$£¥₹]|\b(?:eur|usd|gbp|chf|aud|cad)\b ?)\s?\d[\d,.]*\s?(?:k|m)? (?:each|apiece|a pop|per head)\b",
     r"\b(?:only|just|from|now|at) (?:[€$£¥₹]|eur ?|usd ?|gbp ?)\s?\d",
+    r"\b\w+ (?:start|starts|starting|begin|begins|range|ranges) (?:at|from) (?:just |only )?(?:[€$£¥₹]|eur ?|"
+    r"usd ?|gbp ?)\s?\d",
 )
 
 RF1_CTA = (
@@ -251,6 +265,15 @@ RF1_CTA = (
     r"\b(?:interested|keen) in (?:a|an|our) (?:free )?(?:trial|demo|pilot|sample|quote|partnership|package)\b",
     r"\b(?:get|claim|grab|earn|secure) your (?:[\w-]+ ){0,3}?(?:diploma|certificate|certification|credential|"
     r"badge|accreditation|degree|copy|discount|trial|free \w+)\b",
+    r"\b(?:visit|trip|tour) (?:to|of|round|around) (?:our|the) (?:showroom|factory|studio|workshop|warehouse|"
+    r"experience centre|demo centre)\b",
+    r"\b(?:book|reserve|secure|order|buy|grab|claim) your (?:[\w-]+ ){0,2}?(?:stand|place|seat|spot|ticket|tickets|"
+    r"copy|slot|table|booth|pitch)\b",
+    r"\b(?:free |accredited |approved |certified |riba-approved |cpd-accredited )*(?:cpd|lunch and learn|"
+    r"lunch-and-learn|lunch & learn|lunchtime) (?:seminar|session|presentation|talk|event|workshop)\b",
+    r"\b(?:come|pop|drop) (?:in|over|by|round|into your (?:studio|office|practice|clinic|school)|to your "
+    r"(?:studio|office|practice|clinic|school)) (?:and|to) (?:present|deliver|show|run|demonstrate|walk)\b",
+    r"\b(?:drop|bring|leave|send) (?:off |over |round )?(?:some |a few |a box of |a set of )?samples\b",
 )
 
 RF1_PAY_TO_PLAY = (
@@ -393,6 +416,8 @@ RF2_CONFIDENTIAL_ASK = (
     r"\bwhat (?:the )?(?:other|competing|rival) (?:practices|studios|suppliers|contractors|tenderers|teams|"
     r"clinics|agencies|architects|designers|providers|firms|shortlisted \w+) (?:have |had )?(?:quoted|bid|"
     r"offered|proposed|charged|submitted|priced|asked for)",
+    r"\b(?:fees?|prices?|quotes?|bids?|rates?|figures?|numbers?|offers?) (?:that |which )?(?:the )?(?:other|"
+    r"competing|rival) (?:[\w-]+ ){0,4}?(?:put in|quoted|bid|submitted|charged|offered|proposed|tendered)\b",
 )
 
 RF2_SECRECY = (
@@ -420,6 +445,9 @@ RF2_SECRECY = (
     r"\b(?:it|this|they|that) (?:won'?t|will not|wouldn'?t|would not|need not|needn'?t) (?:ever )?go (?:any )?"
     r"further\b",
     r"\bfor (?:my|our) eyes only\b",
+    r"\b(?:they|patients|clients|customers|members|residents|tenants|parents|students|participants|your "
+    r"(?:clients|customers|patients|members|students|boss|employer|firm)) (?:never|won'?t ever|don'?t ever) "
+    r"(?:need to |have to )?(?:know|find out|hear)\b",
 )
 
 RF2_CLIENT_MATERIAL = (
@@ -502,6 +530,8 @@ RF2_FAKE_ENDORSEMENT = (
 RF2_RATING_ASK = (
     r"\b(?:leave|write|post|give|add)(?: us| me| it)? (?:a )?(?:5|five)[- ]star (?:review|rating)s?\b",
     r"\b(?:upvote|rate) (?:us|it|my|our) (?:\w+ )?(?:5|five) stars\b",
+    r"\b(?:leave|write|post|give|add)(?: us| me| it)? (?:a |some )?(?:5|five)[- ]star (?:[\w-]+ )?(?:reviews?|"
+    r"ratings?)\b",
 )
 
 #: Offering to write the endorsement for the reader (weak alone).
@@ -542,7 +572,9 @@ RF2_LEND_NAME = (
     r"\b(?:list|listing|name|naming|include|including|put|putting|add|adding|present|presenting|show|showing) "
     r"you (?:down )?as (?:one of )?(?:our|my|a|an|the) (?:\w+ ){0,2}?(?:associates?|partners?|advisers?|"
     r"advisors?|faculty|consultants?|coaches|coach|trainers?|team members?|board members?|references?|staff|"
-    r"experts?|co-authors?|authors?|collaborators?|supervisors?|directors?)\b",
+    r"experts?|co-authors?|authors?|collaborators?|supervisors?|directors?|architects?|designers?|"
+    r"principal designer|lead designer|engineers?|signator(?:y|ies)|responsible (?:person|architect|"
+    r"pharmacist|clinician|engineer)|clinicians?|pharmacists?|named \w+)\b",
     r"\buse your (?:name|credentials|accreditation|licen[cs]e|logo|photo|profile|cv) (?:in|on|for)\b",
 )
 
@@ -585,6 +617,9 @@ RF2_KICKBACK = (
     r"prescribing|prescription|recommend|recommending|refer|referring|referral|steer|steering|switch|switching)\b",
     r"\bfor (?:every|each) (?:\w+ ){0,2}?(?:patient|client|customer|student|order|project|referral|"
     r"prescription) (?:you|that you) (?:send|refer|specify|prescribe|recommend|steer|switch)\b",
+    r"\b(?:commission|bonus|fee|payment|cut|percentage|\d+ ?%)\b[^.?!\n]{0,30}?\bfor (?:every|each) (?:[\w-]+ ){0,2}?"
+    r"(?:patient|client|customer|student|order|project|referral|prescription) (?:you|that you) (?:send|refer|"
+    r"specify|prescribe|recommend|steer|switch|introduce|bring)\b",
 )
 
 RF2_PERSONAL_DATA_ASK = (
@@ -648,6 +683,9 @@ RF2_ATTEST_ASK = (
     r"\bput your (?:name|signature|stamp|seal|initials) (?:to|on)\b",
     r"\b(?:confirm|confirming|certify|certifying|state|stating) (?:that )?(?:she|he|they|i|we) (?:did|has done|"
     r"have done|completed|attended|worked) (?:the )?(?:full |all |\d+)",
+    r"\b(?:write|sign|provide|give|send|do) (?:me |us |him |her |them )?(?:a |an |the )?(?:short |quick |brief )?"
+    r"(?:letter|note|statement|certificate|form|email|e-mail|declaration|reference) (?:saying|stating|"
+    r"confirming|certifying|to say|that says|to confirm)\b",
 )
 
 #: Signs that less was done than the record would say (used with ``RF2_ATTEST_ASK``).
@@ -676,6 +714,10 @@ RF2_SHORTFALL = (
     r"a couple|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
     r"\b(?:fell|falls|fall|came|come|was|were) (?:a (?:bit|little|few hours?|few days?) )?short\b",
     r"\bon paper\b",
+    r"\b(?:he|she|they|i|we|it) (?:didn'?t|did not|wasn'?t|was not|weren'?t|hasn'?t|haven'?t|never did)"
+    r"(?: really| actually| quite)?\s*(?:[,;-]|but\b|though\b|in fact\b)",
+    r"\beven though (?:my|our|his|her|their|a|the|someone|somebody|another) (?:[\w-]+ )?(?:[\w-]+ )?(?:drew|did|"
+    r"prepared|wrote|designed|produced|made|ran|delivered|completed)\b",
 )
 
 #: An endorsement, review or quote to be given (with ``RF2_NOT_EXPERIENCED``: one not based on experience).
@@ -695,6 +737,8 @@ RF2_NOT_EXPERIENCED = (
     r"the) chance to |got round to |gotten around to |been able to )?(?:take|taken|try|tried|use|used|read|"
     r"seen|attended|attend|worked with|met|experienced|finished|completed|watched|tested|visited|stayed|eaten|"
     r"been (?:to|in|there|a (?:client|customer|patient|user))|gone through)\b",
+    r"\byou (?:wouldn'?t|won'?t|don'?t|do not|needn'?t) (?:need to |have to )?(?:have )?(?:been|be) (?:a |an )?"
+    r"(?:client|customer|patient|user|guest|member|student|diner|buyer|there|in|to)\b",
     r"\bwithout (?:you )?(?:having |actually |ever |personally )*(?:tried|used|read|seen|taken|attended|"
     r"visited|worked with|experienced|been (?:to|in|there)|gone through|met (?:me|us|him|her|them))\b",
     r"\b(?:no need|don'?t need) to (?:go through|try|use|read|take|attend|watch|visit|test) (?:it|the|our|them)\b",
@@ -797,6 +841,8 @@ RF3_ENDORSE = (
     r"\b(?:approve|sign) (?:it|this|them|the (?:quote|text|lines|wording)) (?:with|under) your name\b",
     r"\bput your name (?:to|on|behind)\b",
     r"\bwith your name and (?:title|photo|job title|credentials|role|logo)\b",
+    r"\b(?:post|leave|write|add|give)(?: us| me| it)? (?:a |an |some )?(?:five-star |5-star |good |positive |glowing |"
+    r"honest )?(?:[\w-]+ )?(?:reviews?|ratings?|testimonials?)\b",
 )
 
 RF3_REVIEW = (
@@ -870,6 +916,10 @@ RF3_MENTOR = (
     r"adviser|advisor|guide|sounding board)\b",
     r"\btake me on (?:as )?(?:a |your )?(?:mentee|apprentice|intern|trainee|student|protege|protégé)\b",
     r"\b(?:a|an) (?:\w+ )?mentor (?:like you|to me)\b",
+    r"\bshadow(?:ed|ing)? you\b",
+    r"\b(?:spend|shadow) (?:a |one |some )?(?:day|days|week|afternoon|morning|time) (?:in|at|with) your "
+    r"(?:studio|office|practice|clinic|team|lab|kitchen|school|firm|department|pharmacy|ward)\b",
+    r"\bwork experience (?:at|in|with) (?:your|you)\b",
 )
 
 RF3_SHARE = (
@@ -1002,6 +1052,10 @@ RF7_KNOWLEDGE = (
     r"\b(?:explain|clarify) (?:how|whether|what|why|when|which)\b",
     r"\b(?:wondering|wonder) (?:whether|if|how|what|which|why|when)\b",
     r"\bhow (?:does|do|would|will) (?:\w+ ){1,4}?(?:work|apply|affect)\b",
+    r"\b(?:need|want|would like|could use|looking for|grateful for|appreciate) (?:some |a bit of |a little |your )?"
+    r"(?:help|guidance|advice|input|steer) (?:understanding|with|on|figuring out|working out|deciding|choosing|"
+    r"about)\b",
+    r"\bhow (?:the |this |that |a |an )?(?:[\w-]+ ){0,3}?(?:applies|works|affects) (?:to )?",
 )
 
 
@@ -1169,6 +1223,11 @@ DOMAINS: dict[str, tuple[str, ...]] = {
         property investment, buy-to-let, conveyancing, conveyancer, real estate, estate agent, realtor,
         property valuation, house price, property market, rental yield, land registry, title deed, property
     """),
+    "gardening and horticulture": _t("""
+        gardening, horticulture, horticultural, perennial, shrub, evergreen, clay soil, soil ph, compost,
+        pruning, prune, seedling, herbaceous, flower bed, vegetable patch, allotment, greenhouse, lawn, weeds,
+        planting, plant, garden, bulbs, hedge, hedging
+    """),
     "hardware and manufacturing": _t("""
         pcb, firmware, circuit, soldering, microcontroller, arduino, raspberry pi, sensor, battery,
         enclosure, 3d printing, injection moulding, injection molding, bill of materials, cnc, wearable,
@@ -1235,7 +1294,8 @@ WEAK_TERMS = frozenset(_t("""
     shipping, warehouse, inventory, pet, dog, cat, horse, baby, diet, supplement, restaurant, catering,
     mechanic, laptop, router, wifi, saas, ads, statistics, dataset, manufacturing, tolerances,
     enclosure, repository, mentoring, recruiter,
-    curriculum, syllabus, grading, management, salary, personal data, one-on-one, difficult conversation,
+    curriculum, syllabus, grading, management, salary, planting, plant, garden, bulbs, hedge, hedging, lawn,
+    weeds, personal data, one-on-one, difficult conversation,
     performance review, change management, cover letter, salary negotiation, job search, career change,
     hiring process, linkedin profile, job offer, pay rise
 """))

@@ -25,7 +25,8 @@ from .errors import ConfigError
 #: (context_key, checker_version) of every request: the sync's re-check query and the no-op fast path
 #: (``mailsync.fastpath``: range seeks, the same cost at 100k rows) use it. Created on open, also in
 #: databases made before it existed.
-RECHECK_INDEX = Index("ix_message_recheck", models.Message.context_key, models.Message.checker_version)
+_MESSAGE_COLS = models.Message.__table__.c  # type: ignore[attr-defined]
+RECHECK_INDEX = Index("ix_message_recheck", _MESSAGE_COLS.context_key, _MESSAGE_COLS.checker_version)
 
 #: Seconds SQLite waits for a lock held by another process (the TUI and cron sync share the file).
 BUSY_TIMEOUT_S = 30
