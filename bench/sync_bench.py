@@ -1,11 +1,12 @@
 """Sync benchmark: gracebox against the server's ceiling, mbsync and offlineimap3, side by side in one run.
 
-Usage: .venv/bin/python bench/sync_bench.py [--messages 10000] [--rounds 3]
+Usage: .venv/bin/python bench/sync_bench.py [--messages 10000] [--rounds 3] [--no-offlineimap]
 
 Starts a private Dovecot (tests/servers/dovecot.py), loads N realistic requests of 2-8 KB with MULTIAPPEND, then
 measures (median of --rounds, wall seconds): (a) one `UID FETCH 1:* BODY.PEEK[]` drained (the ceiling); (b) mbsync
 to a Maildir on disk with default settings; (c) offlineimap3 if installed; (d) `gracebox sync` from empty (parse,
-check, store); (e) no-op re-sync, gracebox and mbsync; (f) 100 new messages on the full folder. Prints a table.
+check, store); (e) no-op re-sync, gracebox and mbsync; (f) 100 new messages on the full folder (gracebox's quick path);
+(g) the same plus a flag change on an old message (the full path). Prints a table.
 Nothing here is asserted: these are figures for the README and the issue notes.
 """
 
@@ -56,6 +57,17 @@ def load(srv: DovecotServer, user: str, password: str, msgs: list[bytes]) -> Non
             c.create_folder("Sent")
         for i in range(0, len(msgs), 1000):
             c.multiappend(FOLDER, msgs[i : i + 1000])
+
+
+def toggle_flag(srv: DovecotServer, user: str, password: str, on: bool) -> None:
+    """Another client sets (or clears) \\Flagged on the first message: a flag change the sync must see."""
+    from imapclient import IMAPClient
+
+    with IMAPClient(srv.host, srv.tls_port, ssl_context=srv.ssl_context()) as c:
+        c.login(user, password)
+        c.select_folder(FOLDER)
+        first = min(c.search(["ALL"]))
+        (c.add_flags if on else c.remove_flags)([first], [b"\\Flagged"])
 
 
 def ceiling(srv: DovecotServer, user: str, password: str) -> None:
@@ -179,6 +191,14 @@ def main() -> int:
             run(gb_sync)
             new100.append(time.perf_counter() - t)
         rows.append(("(f) gracebox sync, 100 new on the full folder", statistics.median(new100), 100))
+        full100: list[float] = []
+        for r in range(rounds):  # the same with a flag change too: the quick path steps aside, the full path runs
+            load(srv, user, password, make_batch(100, start=n + (rounds + r) * 100))
+            toggle_flag(srv, user, password, on=r % 2 == 0)
+            t = time.perf_counter()
+            run(gb_sync)
+            full100.append(time.perf_counter() - t)
+        rows.append(("(g) gracebox sync, 100 new + 1 flag change (full path)", statistics.median(full100), 100))
 
     print(f"\nsync_bench: {n} messages of 2-8 KB, median of {rounds} rounds, {os.cpu_count()} cores")
     print(f"{'what':<54} {'wall s':>8} {'msg/s':>9}")
