@@ -16,6 +16,13 @@ from sqlmodel import Session, col, delete, select
 
 from . import checker, rows
 from .config import Settings
+from .listing import (  # noqa: F401  (the list queries, re-exported: they live apart from the checker)
+    FILTERS,
+    RequestRow,
+    _filtered,
+    count_requests,
+    list_requests,
+)
 from .models import Contact, Correction, Decision, FlagHitRow, Folder, KnownAddress, Message, Reply
 from .rows import (  # noqa: F401  (the pure row helpers, re-exported under their old names)
     NewMessage,
@@ -28,7 +35,6 @@ from .rows import corrected as _corrected
 from .rows import hit_row as _hit_row
 from .types import FLAG_SLUGS, CheckContext, ContactInfo, FlagHit, ParsedMessage
 
-FILTERS = ("new", "flagged", "clean", "replied", "archived", "all")
 _RANK = {"negative": 0, "neutral": 1, "positive": 2}
 
 
@@ -234,86 +240,6 @@ def context_key(ctx: CheckContext) -> str:
 
 
 # --- queries ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class RequestRow:
-    """One line of the inbox list: small, for paging (no body, no raw)."""
-
-    id: int
-    from_name: str | None
-    from_address: str | None
-    via: bool
-    subject: str
-    date: datetime | None
-    status: str
-    flag_codes: tuple[str, ...]
-    suggested: str
-
-
-def _filtered(stmt: Any, filter: str = "all", search: str | None = None, flag: str | None = None,
-              *, bind: Any = None) -> Any:
-    """Add the WHERE of ``filter``/``search``/``flag`` to ``stmt``; ``bind`` (the session's engine or
-    connection) picks the search path (mailsync.search: FTS5 on SQLite, else ILIKE)."""
-    if filter not in FILTERS:
-        raise ValueError(f"unknown filter {filter!r}; use one of {', '.join(FILTERS)}")
-    stmt = stmt.where(col(Message.uid).is_not(None) | col(Message.folder_id).is_(None))
-    if filter == "new":
-        stmt = stmt.where(Message.status == "new")
-    elif filter == "flagged":
-        stmt = stmt.where(Message.flag_codes != "", Message.status != "archived")
-    elif filter == "clean":
-        stmt = stmt.where(Message.flag_codes == "", Message.status != "archived")
-    elif filter == "replied":
-        stmt = stmt.where(Message.status == "replied")
-    elif filter == "archived":
-        stmt = stmt.where(Message.status == "archived")
-    if flag:
-        stmt = stmt.where(col(Message.flag_codes).contains(flag))
-    if search:
-        from . import search as search_mod
-
-        stmt = stmt.where(search_mod.search_clause(bind, search) if bind is not None
-                          else search_mod.ilike_clause(search))
-    return stmt
-
-
-def count_requests(session: Session, filter: str = "all", search: str | None = None,
-                   flag: str | None = None) -> int:
-    """Count requests matching ``filter`` (one of FILTERS), ``search`` (sender, subject, body; semantics
-    in mailsync.search) and ``flag``. Raises ValueError for an unknown filter."""
-    if search and filter == "all" and not flag:
-        from . import search as search_mod
-
-        n = search_mod.count_all(session.connection(), search)
-        if n is not None:
-            return n
-    stmt = _filtered(select(func.count()).select_from(Message), filter, search, flag, bind=session.get_bind())
-    return int(session.exec(stmt).one())
-
-
-def list_requests(session: Session, filter: str = "all", search: str | None = None, offset: int = 0,
-                  limit: int = 200, flag: str | None = None) -> list[RequestRow]:
-    """One page of requests, newest first (date, else internal date, then id).
-
-    The page's ids are picked first (``OFFSET`` walks a covering index, mailsync.search.LIST_INDEXES,
-    without reading rows), then only those rows are read, so the last page of 100,000 costs about what
-    the first does."""
-    order = (col(Message.date).desc(), col(Message.id).desc())
-    page_ids = (_filtered(select(Message.id), filter, search, flag, bind=session.get_bind())
-                .order_by(*order).offset(offset).limit(limit).correlate(None))
-    cols = (Message.id, Message.from_name, Message.from_address, Message.via, Message.subject,
-            func.coalesce(Message.date, Message.internaldate), Message.status, Message.flag_codes,
-            Message.suggested)
-    stmt = select(*cols).where(col(Message.id).in_(page_ids)).order_by(*order)
-    out = []
-    for r in session.exec(stmt).all():
-        d = r[5]
-        if d is not None and d.tzinfo is None:
-            d = d.replace(tzinfo=UTC)
-        out.append(RequestRow(r[0], r[1], r[2], bool(r[3]), r[4] or "", d, r[6],
-                              tuple(r[7].split()) if r[7] else (), r[8]))
-    return out
 
 
 def hits_for(session: Session, message_pk: int) -> list[FlagHit]:

@@ -2,6 +2,8 @@
 
 Each function opens its own session on ``store`` (SQLite connections are per thread), calls the
 ``mailsync`` functions and returns plain frozen data that can cross back to the UI thread in a message.
+Only ``mailsync.listing`` is imported up front: ``inbox`` and ``checker`` (whose rule tables take ~0.3 s to
+compile) load in the first worker that needs them, after the first rows are on screen.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from mailsync import checker, inbox
+from mailsync import listing
 from mailsync.config import Settings
 from mailsync.models import Message, Reply
 from mailsync.store import Store
@@ -30,7 +32,7 @@ BODY_LIMIT = 50_000
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """What the request list shows: ``filter`` (one of inbox.FILTERS) and ``search`` text (or "")."""
+    """What the request list shows: ``filter`` (one of listing.FILTERS) and ``search`` text (or "")."""
 
     filter: str = "all"
     search: str = ""
@@ -42,7 +44,7 @@ class Page:
 
     query: Query
     offset: int
-    rows: tuple[inbox.RequestRow, ...]
+    rows: tuple[listing.RequestRow, ...]
     total: int
 
 
@@ -83,8 +85,8 @@ def load_page(store: Store, query: Query, offset: int, limit: int = PAGE_SIZE, t
     search = query.search or None
     with store.session() as s:
         if total is None:
-            total = inbox.count_requests(s, query.filter, search)
-        rows = inbox.list_requests(s, query.filter, search, offset=offset, limit=limit)
+            total = listing.count_requests(s, query.filter, search)
+        rows = listing.list_requests(s, query.filter, search, offset=offset, limit=limit)
     return Page(query, offset, tuple(rows), total)
 
 
@@ -99,6 +101,8 @@ def catch_up_search(store: Store) -> int:
 def meter_text(store: Store, settings: Settings, now: datetime) -> str:
     """The RF5/RF6 header meter, e.g. "accepted 3 of 4 this month · 1 of 2 this week"."""
     with store.session() as s:
+        from mailsync import inbox
+
         return inbox.meter(s, settings, now).text()
 
 
@@ -106,6 +110,8 @@ def _capacity(session: Session, settings: Settings, now: datetime) -> list[FlagH
     """RF5/RF6 hits at ``now``: ``checker.capacity_hits`` over a context holding just its inputs (the
     accepted counts, the profile's limits and break, today). ``inbox.build_context`` would also load
     every known address and contact: 90% of a detail load on a big mailbox, for nothing RF5/RF6 use."""
+    from mailsync import checker, inbox
+
     a30, a7 = inbox.accepted_counts(session, now)
     p = settings.profile
     ctx = CheckContext(accepted_30d=a30, accepted_7d=a7, monthly_capacity=p.monthly_capacity,
@@ -119,9 +125,13 @@ def load_detail(store: Store, settings: Settings, message_pk: int, now: datetime
         m = s.get(Message, message_pk)
         if m is None:
             return None
+        from mailsync import inbox
+
         hits = inbox.hits_for(s, message_pk)
         cap = _capacity(s, settings, now)
     codes = {h.code for h in hits} | {h.code for h in cap}
+    from mailsync import checker
+
     return Detail(m, tuple(hits), tuple(cap), checker.suggest(codes))
 
 
@@ -225,6 +235,8 @@ def set_archived(store: Store, message_pk: int) -> bool:
         if m is None:
             return False
         new = not m.archived
+        from mailsync import inbox
+
         inbox.set_archived(s, message_pk, new)
         return new
 
@@ -234,6 +246,7 @@ def note_negative(store: Store, settings: Settings, message_pk: int, note: str, 
 
     Returns (address, requests re-checked). Raises ValueError when the request has no sender address.
     """
+    from mailsync import checker, inbox
     from mailsync import parse as parse_mod
 
     with store.session() as s:

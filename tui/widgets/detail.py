@@ -15,7 +15,6 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
-from mailsync import checker
 from mailsync.types import FlagHit
 
 from ..data import BODY_LIMIT, Detail
@@ -33,6 +32,8 @@ SCENARIO_LABELS = {
 
 def reasoning_for(code: str) -> str | None:
     """The article's reasoning for ``code`` from ``checker.REASONING`` (None when the checker has none)."""
+    from mailsync import checker  # loaded by the worker that brought the detail
+
     table = getattr(checker, "REASONING", None) or {}
     return table.get(code)
 

@@ -23,7 +23,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from mailsync.inbox import RequestRow
+from mailsync.listing import RequestRow
 from mailsync.safe_text import truncate_cells
 
 from ..data import PAGE_SIZE, Page, Query
