@@ -170,7 +170,10 @@ _FREQUENT_KEYS = frozenset(("woul", "coul", "shou", "have", "know", "help", "wha
                             "who", "why", "out", "now", "well", "last", "first", "firs", "back", "give",
                             "call", "meet", "talk", "chat", "quic", "shor", "few", "bit", "lot", "ask"))
 _ALNUM = re.compile(r"[a-z0-9]+")
+#: A word as the rules' keys see it: a run of letters/digits not preceded by one.
+_WORD_AT = re.compile(r"(?<![a-z0-9])[a-z0-9]+")
 _Factor = tuple[str, bool]  # (literal text, preceded by a word boundary)
+_Gate = tuple[frozenset[str], frozenset[str], tuple[str, ...]]  # (w4 keys, w3 keys, substrings)
 _Key = tuple[str, str]  # (kind, key): "w4" first 4 chars of a word (or a whole shorter word), "w3", "sub"
 
 
@@ -242,6 +245,13 @@ def _factors(items: Sequence[tuple[object, object]], bounded: bool) -> list[_Fac
             # optional: a word start survives it only if the group also ends at one
             pending = pending and _ends_nonword(av[2])  # type: ignore[index]
             continue
+        if op is _C.IN and av and all(o is _C.LITERAL for o, _v in av):  # type: ignore[union-attr]
+            # a small class of literal symbols ("[€$£]"): any of them will do as a key
+            chars = [chr(v) for _o, v in av]  # type: ignore[union-attr]
+            if all(not c.isalnum() for c in chars):
+                candidates.append([(c, False) for c in chars])
+            pending = False
+            continue
         if op is _C.BRANCH:
             alts: list[_Factor] = []
             for alt in av[1]:  # type: ignore[index]
@@ -300,7 +310,7 @@ def _starts_nonword(items: Sequence[tuple[object, object]]) -> bool:
     """True when every way through ``items`` begins with a non-alphanumeric literal, a word boundary or
     the end of the pattern (so a word just before it ends there)."""
     if not items:
-        return True
+        return False  # the pattern ends: the text may go on with more letters
     op, av = items[0]
     rest = list(items[1:])
     if op is _C.LITERAL:
@@ -321,30 +331,36 @@ def _starts_nonword(items: Sequence[tuple[object, object]]) -> bool:
     return False
 
 
-def _start_keys(items: Sequence[tuple[object, object]], bounded: bool = False) -> list[_Key] | None:
+def _start_keys(items: Sequence[tuple[object, object]], bounded: bool = False, prefix: str = "") -> list[_Key] | None:
     """Keys of the first word of every match, when each match must begin at a word start with a known
     word: ("w4", first four characters, or a whole shorter word) or ("w3", a three-letter start). None
-    when the pattern does not start that way (it is then scanned, gated by ``_gate_keys``)."""
+    when the pattern does not start that way (it is then scanned, gated by ``_gate_keys``).
+
+    ``prefix``: letters already fixed by the caller (the parser factors "(?:send|share)" into
+    "s(?:end|hare)", so a short literal is carried into the branch that follows it)."""
     i = 0
-    while i < len(items) and items[i][0] is _C.AT:
-        if items[i][1] not in (_C.AT_BOUNDARY, _C.AT_BEGINNING, _C.AT_BEGINNING_STRING):
-            return None
-        bounded = True
-        i += 1
-    if i >= len(items) or not bounded:
+    if not prefix:
+        while i < len(items) and items[i][0] is _C.AT:
+            if items[i][1] not in (_C.AT_BOUNDARY, _C.AT_BEGINNING, _C.AT_BEGINNING_STRING):
+                return None
+            bounded = True
+            i += 1
+    if not bounded:
         return None
+    if i >= len(items):
+        return None  # the pattern ends here: the word may go on, so a short prefix is no key
     op, av = items[i]
     if op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and av[0] == 0 and av[1] == 1:  # type: ignore[index]
         # a leading optional part: the match starts with it or with what follows
         rest = list(items[i + 1:])
-        with_it = _start_keys(list(av[2]) + rest, True)  # type: ignore[index]
-        without = _start_keys(rest, True)
+        with_it = _start_keys(list(av[2]) + rest, True, prefix)  # type: ignore[index]
+        without = _start_keys(rest, True, prefix) if rest or not prefix else None
         if with_it is None or without is None:
             return None
         return with_it + without
     if op is _C.LITERAL:
         j = i
-        run = []
+        run = [prefix]
         while j < len(items) and items[j][0] is _C.LITERAL:
             run.append(chr(items[j][1]))  # type: ignore[arg-type]
             j += 1
@@ -358,19 +374,29 @@ def _start_keys(items: Sequence[tuple[object, object]], bounded: bool = False) -
             return [("w4", piece[:_KEY_LEN])]
         if complete:
             return [("w4", piece)]
+        if m.end() == len(text) and j < len(items) and items[j][0] in (_C.BRANCH, _C.SUBPATTERN, _C.MAX_REPEAT,
+                                                                       _C.MIN_REPEAT):
+            sub = _start_keys(list(items[j:]), True, text)
+            if sub is not None:
+                return sub
         if len(piece) == 3:
             return [("w3", piece)]
         return None
     if op is _C.BRANCH:
         out: list[_Key] = []
         for alt in av[1]:  # type: ignore[index]
-            sub = _start_keys(list(alt) + list(items[i + 1:]), True)
+            sub = _start_keys(list(alt) + list(items[i + 1:]), True, prefix)
             if sub is None:
                 return None
             out.extend(sub)
         return out
     if op is _C.SUBPATTERN:
-        return _start_keys(list(av[-1]) + list(items[i + 1:]), True)  # type: ignore[index]
+        return _start_keys(list(av[-1]) + list(items[i + 1:]), True, prefix)  # type: ignore[index]
+    if prefix and op is _C.AT and av is _C.AT_BOUNDARY and prefix[-1].isalnum():
+        return [("w4", prefix[:_KEY_LEN])]  # the word ends right after the prefix
+    if prefix:
+        # something else follows a short prefix: fall back to the prefix itself
+        return [("w3", prefix)] if len(prefix) == 3 else None
     return None
 
 
@@ -382,6 +408,9 @@ def _kind(key: str) -> _Key:
     return ("sub", key)
 
 
+_REGISTRY: list[_Rx] = []
+
+
 class _Rx:
     """A rule's alternatives, each compiled on its own.
 
@@ -390,11 +419,17 @@ class _Rx:
     (``_gate_keys``), or always. ``register=False`` (per-config phrase lists) scans every alternative.
     """
 
-    __slots__ = ("alts", "starts", "gates", "by4", "by3", "bysub", "always", "whole")
+    __slots__ = ("alts", "starts", "gates", "by4", "by3", "bysub", "always", "whole", "pats", "gid")
 
     def __init__(self, patterns: Iterable[str], register: bool = True) -> None:
         pats = list(patterns)
+        self.pats = pats
         self.alts = [re.compile(p) for p in pats]
+        #: index in the engine's registry (all registered rules run in one pass per message), or -1
+        self.gid = -1
+        if register:
+            self.gid = len(_REGISTRY)
+            _REGISTRY.append(self)
         self.whole = re.compile("|".join(f"(?:{p})" for p in pats))
         #: per alternative: its start keys (try ``match`` only where they begin) or None (scan)
         self.starts: list[tuple[_Key, ...] | None] = []
@@ -440,6 +475,11 @@ class _Rx:
         self.bysub = tuple((k, tuple(v)) for k, v in bysub.items())
 
 
+def _gate_list(gate: _Gate) -> list[_Key]:
+    """A gate (w4 keys, w3 keys, substrings) as a list of keys, for ``_quality``."""
+    return [("w4", k) for k in gate[0]] + [("w3", k) for k in gate[1]] + [("sub", k) for k in gate[2]]
+
+
 def _quality(keys: Sequence[_Key]) -> int:
     """How selective a key set is: the worst key's quality (see ``_key_of``)."""
     q = 99
@@ -451,6 +491,151 @@ def _quality(keys: Sequence[_Key]) -> int:
         else:
             q = min(q, len(k) + 1)
     return q
+
+
+class _Engine:
+    """Every registered rule, run in one pass over a message (``run``).
+
+    Alternatives are put in buckets by (first-word key, required words): ``_start_keys`` gives the key of
+    the word a match starts with, ``_gate_keys`` the rarer words one of which every match contains. A
+    bucket's alternatives are combined into one regex holding, per rule, an optional lookahead that
+    captures that rule's match, ``(?:(?=(rule A's alternatives))|)(?:(?=(rule B's ...))|)``, and failing
+    when none matched. Per message the words are indexed once (key -> word start offsets), only the
+    buckets whose required words occur are live, and a live bucket's regex is tried once at each offset
+    where its first word starts: one ``match`` answers every rule of the bucket there. Alternatives
+    with no first-word key are scanned (``finditer``) when their required words occur, or always."""
+
+    def __init__(self, registry: Sequence[_Rx]) -> None:
+        buckets: dict[tuple[_Key | None, _Gate | None], dict[int, list[str]]] = {}
+        for rx in registry:
+            for i, pat in enumerate(rx.pats):
+                starts = rx.starts[i]
+                gate = rx.gates[i]
+                if starts is not None and gate is not None:
+                    start_gate = (frozenset(k for kind, k in starts if kind == "w4"),
+                                  frozenset(k for kind, k in starts if kind == "w3"), ())
+                    rarer = _quality(_gate_list(gate)) > max(2, _quality(starts))
+                    if gate == start_gate or not rarer or len(starts) > 4:
+                        gate = None  # live whenever its first word occurs (see ``run``)
+                for key in starts if starts is not None else (None,):
+                    if key is not None and gate is None:
+                        buckets.setdefault((key, ("start",)), {}).setdefault(rx.gid, []).append(pat)  # type: ignore[arg-type]
+                    else:
+                        buckets.setdefault((key, gate), {}).setdefault(rx.gid, []).append(pat)
+        #: per bucket: (start key or None, combined regex, ((group number, rule gid), ...))
+        self.buckets: list[tuple[_Key | None, re.Pattern[str], tuple[tuple[int, int], ...]]] = []
+        always: list[int] = []
+        #: first-word key -> the bucket of alternatives that need nothing but that word
+        self.by_start: dict[_Key, int] = {}
+        g4: dict[str, list[int]] = {}
+        g3: dict[str, list[int]] = {}
+        gsub: dict[str, list[int]] = {}
+        for (key, gate), rules in buckets.items():
+            b = len(self.buckets)
+            if key is None:
+                # scanned: one alternation per rule is enough (finditer reports every match)
+                for gid, pats in rules.items():
+                    self.buckets.append((None, re.compile("|".join(f"(?:{p})" for p in pats)), ((0, gid),)))
+                    self._index_gate(len(self.buckets) - 1, gate, always, g4, g3, gsub)
+                continue
+            parts: list[str] = []
+            slots: list[tuple[int, int]] = []
+            group = 1
+            for gid, pats in rules.items():
+                body = "|".join(f"(?:{p})" for p in pats)
+                parts.append(f"(?:(?=({body}))|)")
+                slots.append((group, gid))
+                group += 1 + re.compile(body).groups
+            fail = "(?!)"  # fail unless some rule captured: most offsets cost one failed match, no loop
+            for g, _gid in reversed(slots):
+                fail = f"(?({g})|{fail})"
+            self.buckets.append((key, re.compile("".join(parts) + fail), tuple(slots)))
+            if gate == ("start",):
+                self.by_start[key] = b
+            else:
+                self._index_gate(b, gate, always, g4, g3, gsub)
+        self.always = tuple(always)
+        self.g4 = {k: tuple(v) for k, v in g4.items()}
+        self.g3 = {k: tuple(v) for k, v in g3.items()}
+        self.gsub = {k: tuple(v) for k, v in gsub.items()}
+        self.sub_rx = re.compile("|".join(re.escape(k) for k in sorted(gsub, key=len, reverse=True))) if gsub else None
+        #: three-letter prefixes worth indexing (keys of anchored or gated alternatives)
+        self.want3 = frozenset(self.g3) | frozenset(k[1] for k, _r, _s in self.buckets if k and k[0] == "w3")
+        self.start4 = {k: b for (kind, k), b in self.by_start.items() if kind == "w4"}
+        self.start3 = {k: b for (kind, k), b in self.by_start.items() if kind == "w3"}
+        self.size = len(registry)
+
+    @staticmethod
+    def _index_gate(b: int, gate: _Gate | None, always: list[int], g4: dict[str, list[int]],
+                    g3: dict[str, list[int]], gsub: dict[str, list[int]]) -> None:
+        if gate is None:
+            always.append(b)
+            return
+        for k in gate[0]:
+            g4.setdefault(k, []).append(b)
+        for k in gate[1]:
+            g3.setdefault(k, []).append(b)
+        for k in gate[2]:
+            gsub.setdefault(k, []).append(b)
+
+    def run(self, low: str) -> list[list[tuple[int, int]]]:
+        """All matches of every registered rule in ``low``: per rule gid, (start, end) pairs in text order
+        (every word start where a rule matches; matches may overlap)."""
+        out: list[list[tuple[int, int]]] = [[] for _ in range(self.size)]
+        d4: dict[str, list[int]] = {}
+        d3: dict[str, list[int]] = {}
+        want3 = self.want3
+        for m in _WORD_AT.finditer(low):
+            w = m.group()
+            k = w[:4]
+            v = d4.get(k)
+            if v is None:
+                d4[k] = [m.start()]
+            else:
+                v.append(m.start())
+            k = w[:3]
+            if k in want3 and len(w) >= 3:
+                v = d3.get(k)
+                if v is None:
+                    d3[k] = [m.start()]
+                else:
+                    v.append(m.start())
+        live = set(self.always)
+        start4 = self.start4
+        live.update(start4[k] for k in start4.keys() & d4.keys())
+        start3 = self.start3
+        live.update(start3[k] for k in start3.keys() & d3.keys())
+        for k in self.g4.keys() & d4.keys():
+            live.update(self.g4[k])
+        for k in self.g3.keys() & d3.keys():
+            live.update(self.g3[k])
+        if self.sub_rx is not None:
+            for k in set(self.sub_rx.findall(low)):
+                live.update(self.gsub[k])
+        buckets = self.buckets
+        for b in live:
+            key, rx, slots = buckets[b]
+            if key is None:
+                gid = slots[0][1]
+                out[gid].extend((m.start(), m.end()) for m in rx.finditer(low))
+                continue
+            pos = (d4 if key[0] == "w4" else d3).get(key[1])
+            if not pos:
+                continue
+            match = rx.match
+            for p in pos:
+                m = match(low, p)
+                if m is None:
+                    continue
+                regs = m.regs
+                for g, gid in slots:
+                    e = regs[g][1]
+                    if e >= 0:
+                        out[gid].append((p, e))
+        for v in out:
+            if len(v) > 1:
+                v.sort()
+        return out
 
 
 # --------------------------------------------------------------------------------------------------
@@ -530,6 +715,7 @@ _RF3_QUESTION = _G(R.RF3_QUESTION)
 _RF3_CALL = _G(R.RF3_CALL)
 _RF7_ASK = _G(R.RF7_ASK)
 _RF7_KNOWLEDGE = _G(R.RF7_KNOWLEDGE)
+_ENGINE = _Engine(_REGISTRY)
 #: Questions that point at the sentence before or after them instead of naming their topic.
 _REFERENT_Q = re.compile(
     r"\b(?:which|what) (?:one |option |route )?(?:would|should|do) you\b|\b(?:is|was) (?:that|this|it) (?:right|true|"
@@ -617,69 +803,20 @@ class _Doc:
     low: str
     starts: list[int]
     para: list[int]
-    _p4: set[str] | None = None
-    _p3: set[str] = field(default_factory=set)
-    _pc: dict[str, list[int]] = field(default_factory=dict)
+    _all: list[list[tuple[int, int]]] | None = None
     _sets: dict[int, frozenset[int]] = field(default_factory=dict)
 
-    def _index(self) -> set[str]:
-        """The first four and first three characters of every word (for the rules' gate keys)."""
-        words = set(_ALNUM.findall(self.low))
-        self._p4 = {w[:4] for w in words}
-        self._p3 = {w[:3] for w in words if len(w) >= 3}
-        return self._p4
-
-    def _word_starts(self, k: str) -> list[int]:
-        """Offsets where a word starting with ``k`` begins (cached per document)."""
-        v = self._pc.get(k)
-        if v is None:
-            low = self.low
-            v = []
-            p = low.find(k)
-            while p != -1:
-                if p == 0 or not low[p - 1].isalnum():
-                    v.append(p)
-                p = low.find(k, p + 1)
-            self._pc[k] = v
-        return v
-
     def matches(self, rx: _Rx) -> list[tuple[int, int]]:
-        """All (start, end) matches of ``rx`` in the flat lower-case text, in text order."""
-        p4 = self._p4 if self._p4 is not None else self._index()
-        p3 = self._p3
+        """All (start, end) matches of ``rx`` in the flat lower-case text, in text order. Registered
+        rules all come from one engine pass (``_Engine.run``) made on the first call."""
+        if rx.gid >= 0:
+            allm = self._all
+            if allm is None:
+                allm = self._all = _ENGINE.run(self.low)
+            return allm[rx.gid]
         low = self.low
-        live: set[int] = set(rx.always)
-        for k in rx.by4.keys() & p4:
-            live.update(rx.by4[k])
-        for k in rx.by3.keys() & p3:
-            live.update(rx.by3[k])
-        for k, idx in rx.bysub:
-            if k in low:
-                live.update(idx)
-        out: list[tuple[int, int]] = []
-        if not live:
-            return out
-        starts_of = self._word_starts
-        for i in live:
-            starts = rx.starts[i]
-            alt = rx.alts[i]
-            if starts is None:
-                out.extend((m.start(), m.end()) for m in alt.finditer(low))
-                continue
-            present = [k for kind, k in starts if (k in p4 if kind == "w4" else k in p3)]
-            if len(present) == 1:
-                ps: Iterable[int] = starts_of(present[0])
-            elif present:
-                ps = sorted({p for k in present for p in starts_of(k)})
-            else:
-                continue
-            match = alt.match
-            for p in ps:
-                m = match(low, p)
-                if m:
-                    out.append((p, m.end()))
-        if len(out) > 1:
-            out.sort()
+        out = [(m.start(), m.end()) for alt in rx.alts for m in alt.finditer(low)]
+        out.sort()
         return out
 
     def sentence_set(self, rx: _Rx) -> frozenset[int]:

@@ -11,6 +11,7 @@ trade, and so is a request for a referral.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -78,20 +79,61 @@ REQUEST_MARKERS = (
     r"\b(?:shall|should|can|may) i\b",
 )
 
+def trie_regex(phrases: tuple[str, ...] | list[str]) -> str:
+    """A regex alternation matching exactly ``phrases`` (literal, lower-case), written as a character
+    trie ("slide", "slides", "slide deck" -> "slide(?: deck|s)?"), so that the regex engine tries one
+    branch per distinct next character instead of every phrase in turn. Greedy: longer phrases first."""
+    root: dict[str, dict] = {}
+    for ph in phrases:
+        node = root
+        for ch in ph:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = []
+        for ch in sorted(k for k in node if k):
+            child = node[ch]
+            run = re.escape(ch)
+            while len(child) == 1 and "" not in child:  # a chain of single children is one literal
+                ((c2, child),) = child.items()
+                run += re.escape(c2)
+            branches.append(run + emit(child))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return (body if len(branches) > 1 else "(?:" + body + ")") + "?"
+        return body
+
+    return emit(root)
+
+
+def _phrases(text: str) -> tuple[str, ...]:
+    """Split a comma-separated phrase list into a tuple (whitespace normalised)."""
+    return tuple(" ".join(x.split()) for x in text.split(",") if x.strip())
+
+
 #: Materials a person might be asked to hand over (RF3 "sharing material", RF2 confidential material).
-_MATERIAL_WORDS = (
-    r"slides?|slide deck|deck|decks|materials?|guides?|templates?|notes|files?|documents?|docs|recordings?|"
-    r"handouts?|workbooks?|curriculum|playbooks?|frameworks?|worksheets?|lists?|contacts?|spreadsheets?|"
-    r"exercises|resources|reports?|data|dataset|source code|code|designs?|drawings?|plans|blueprints|"
-    r"syllabus|course ?work|exam papers?|recipes?|scripts?|toolkit|checklists?|questionnaires?|statements?|"
-    r"scores|grades|marks|results|names|dates of birth|"
-    r"records|minutes|transcripts?|evidence|case files?|contracts?|agreements?|drafts?|briefs?|proposals?|"
-    r"bids?|quotes|invoices|budgets?|forecasts?|specs?|specifications|source files?|photos|videos|runbooks?|"
-    r"manuals?|handbooks?|policies|procedures|course materials?|lesson plans?|cad files?|drawings?|"
-    r"interview questions|(?:salary|pay) (?:bands|ranges|data)|question bank|contact details|phone numbers|"
-    r"e-?mail addresses|home addresses|names and (?:e-?mails|addresses|numbers|phone numbers)|"
-    r"briefs?|client briefs?|photographs|sketches|schedules|costings?|estimates|site surveys?|surveys"
-)
+MATERIAL_PHRASES = _phrases("""
+    slide, slides, slide deck, deck, decks, material, materials, guide, guides, template, templates, notes,
+    file, files, document, documents, docs, recording, recordings, handout, handouts, workbook, workbooks,
+    curriculum, playbook, playbooks, framework, frameworks, worksheet, worksheets, list, lists, contact,
+    contacts, spreadsheet, spreadsheets, exercises, resources, report, reports, data, dataset, source code,
+    code, design, designs, drawing, drawings, plans, blueprints, syllabus, course work, coursework,
+    exam paper, exam papers, recipe, recipes, script, scripts, toolkit, checklist, checklists, questionnaire,
+    questionnaires, statement, statements, scores, grades, marks, results, names, dates of birth, records,
+    minutes, transcript, transcripts, evidence, case file, case files, contract, contracts, agreement,
+    agreements, draft, drafts, brief, briefs, proposal, proposals, bid, bids, quotes, invoices, budget,
+    budgets, forecast, forecasts, spec, specs, specifications, source file, source files, photos, videos,
+    runbook, runbooks, manual, manuals, handbook, handbooks, policies, procedures, course material,
+    course materials, lesson plan, lesson plans, cad file, cad files, interview questions, salary bands,
+    salary ranges, salary data, pay bands, pay ranges, pay data, question bank, contact details,
+    phone numbers, email addresses, e-mail addresses, home addresses, names and emails, names and e-mails,
+    names and addresses, names and numbers, names and phone numbers, client brief, client briefs,
+    photographs, sketches, schedules, costing, costings, estimates, site survey, site surveys, surveys
+""")
+_MATERIAL_WORDS = trie_regex(MATERIAL_PHRASES)
 _MATERIAL = f"(?:{_MATERIAL_WORDS})"
 
 # --------------------------------------------------------------------------------------------------
@@ -199,7 +241,7 @@ RF1_PRICING = (
     r"pupil|learner|delegate|site|location|unit|box|pack|case|item|copy|square (?:metre|meter|foot)|project|"
     r"visit|class|course|module|lesson|piece|page|room|desk|device|team|image|render|drawing)\b|/\s?"
     r"(?:month|mo|year|yr|quarter|week|day|hour|hr|seat|user|head|sqm|m2|unit|session))",
-    r"\d[\d,.]*k?\s?(?:\+|plus|excl\.?|excluding|exc\.?|ex\.?|inc\.?|incl\.?|including) ?(?:vat|gst|hst|"
+    r"\d[\d,.]*k?\s?(?:\+|plus|excl\.?|excluding|exc\.?|ex\.?|inc\.?|incl\.?|including) ?\b(?:vat|gst|hst|"
     r"sales tax|tax)\b",
     r"\bper (?:user|seat|licen[cs]e|head|person|member|employee|site|location|device|hood|bed|unit|student|"
     r"pupil|learner|resident) (?:per|a|each) (?:month|year|annum|week|quarter|term)\b",
@@ -213,7 +255,7 @@ RF1_PRICING = (
     r"hour|week|quarter)\b",
     r"(?:[€$£¥₹]|\b(?:eur|usd|gbp|chf|aud|cad)\b ?)\s?\d[\d,.]*\s?(?:k|m)? (?:each|apiece|a pop|per head)\b",
     r"\b(?:only|just|from|now|at) (?:[€$£¥₹]|eur ?|usd ?|gbp ?)\s?\d",
-    r"\b\w+ (?:start|starts|starting|begin|begins|range|ranges) (?:at|from) (?:just |only )?(?:[€$£¥₹]|eur ?|"
+    r"\b(?:start|starts|starting|begin|begins|range|ranges) (?:at|from) (?:just |only )?(?:[€$£¥₹]|eur ?|"
     r"usd ?|gbp ?)\s?\d",
 )
 
@@ -612,12 +654,13 @@ RF2_PADDED_INVOICE = (
 RF2_KICKBACK = (
     r"\b(?:kickback|kick-back|backhander|finder'?s fee|under the table|off the books|cash in hand|sweetener|"
     r"a little something for you|cut of the (?:deal|fee|profits))\b",
-    r"\b(?:commission|bonus|fee|payment|cut|percentage|voucher|gift card|\d+ ?%) (?:to you |for you )?"
+    r"(?:\b(?:commission|bonus|fee|payment|cut|percentage|voucher|gift card)|\d ?%) (?:to you |for you )?"
     r"(?:for|on|when|if|whenever) (?:you )?(?:every |each )?(?:specify|specifying|specified|prescribe|"
     r"prescribing|prescription|recommend|recommending|refer|referring|referral|steer|steering|switch|switching)\b",
     r"\bfor (?:every|each) (?:\w+ ){0,2}?(?:patient|client|customer|student|order|project|referral|"
     r"prescription) (?:you|that you) (?:send|refer|specify|prescribe|recommend|steer|switch)\b",
-    r"\b(?:commission|bonus|fee|payment|cut|percentage|\d+ ?%)\b[^.?!\n]{0,30}?\bfor (?:every|each) (?:[\w-]+ ){0,2}?"
+    r"(?:\b(?:commission|bonus|fee|payment|cut|percentage)\b|\d ?%)[^.?!\n]{0,30}?\bfor (?:every|each) "
+    r"(?:[\w-]+ ){0,2}?"
     r"(?:patient|client|customer|student|order|project|referral|prescription) (?:you|that you) (?:send|refer|"
     r"specify|prescribe|recommend|steer|switch|introduce|bring)\b",
 )
