@@ -120,6 +120,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
         quick = fastpath.quick_sync(args.config)
     except fastpath.Unreachable as exc:
         raise ServerUnreachable(str(exc)) from None
+    except Exception:  # a bug in the shortcut must not stop the sync: the full path decides (and reports)
+        if args.debug:
+            raise
+        quick = None
     if quick is not None:
         if not args.quiet:
             print(fastpath.summary_line(quick))
