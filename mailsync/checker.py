@@ -34,7 +34,7 @@ from . import rules as R
 from .types import FLAG_SLUGS, CheckContext, ContactInfo, FlagHit, ListEntry, ParsedMessage
 
 #: Bump when rules change: stored flags are recomputed by the next sync.
-CHECKER_VERSION = 2
+CHECKER_VERSION = 3
 
 #: Flags that are stored with the message (content and lists); RF5/RF6 depend on the clock and are
 #: computed when shown (``capacity_hits``).
@@ -408,7 +408,7 @@ def _kind(key: str) -> _Key:
     return ("sub", key)
 
 
-_REGISTRY: list[_Rx] = []
+_REGISTRY: dict[str, list[_Rx]] = {}
 
 
 class _Rx:
@@ -419,17 +419,21 @@ class _Rx:
     (``_gate_keys``), or always. ``register=False`` (per-config phrase lists) scans every alternative.
     """
 
-    __slots__ = ("alts", "starts", "gates", "by4", "by3", "bysub", "always", "whole", "pats", "gid")
+    __slots__ = ("alts", "starts", "gates", "by4", "by3", "bysub", "always", "whole", "pats", "gid", "phase")
 
-    def __init__(self, patterns: Iterable[str], register: bool = True) -> None:
+    def __init__(self, patterns: Iterable[str], register: bool = True, phase: str = "core") -> None:
         pats = list(patterns)
         self.pats = pats
         self.alts = [re.compile(p) for p in pats]
-        #: index in the engine's registry (all registered rules run in one pass per message), or -1
+        #: index in its phase's registry (the rules of a phase run in one pass per message), or -1
         self.gid = -1
+        #: engine phase: rules of one phase run in one pass; all rules use "core" (splitting RF3 or RF1-support
+        #: rules into phases of their own measured slower on the benchmark: most mail needs them anyway)
+        self.phase = phase
         if register:
-            self.gid = len(_REGISTRY)
-            _REGISTRY.append(self)
+            reg = _REGISTRY.setdefault(phase, [])
+            self.gid = len(reg)
+            reg.append(self)
         self.whole = re.compile("|".join(f"(?:{p})" for p in pats))
         #: per alternative: its start keys (try ``match`` only where they begin) or None (scan)
         self.starts: list[tuple[_Key, ...] | None] = []
@@ -491,6 +495,29 @@ def _quality(keys: Sequence[_Key]) -> int:
         else:
             q = min(q, len(k) + 1)
     return q
+
+
+def _word_index(low: str, want3: frozenset[str]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Word start offsets of ``low`` by key: first four letters (or the whole shorter word), and by first
+    three letters for the prefixes in ``want3``."""
+    d4: dict[str, list[int]] = {}
+    d3: dict[str, list[int]] = {}
+    for m in _WORD_AT.finditer(low):
+        w = m.group()
+        k = w[:4]
+        v = d4.get(k)
+        if v is None:
+            d4[k] = [m.start()]
+        else:
+            v.append(m.start())
+        k = w[:3]
+        if k in want3 and len(w) >= 3:
+            v = d3.get(k)
+            if v is None:
+                d3[k] = [m.start()]
+            else:
+                v.append(m.start())
+    return d4, d3
 
 
 class _Engine:
@@ -578,28 +605,11 @@ class _Engine:
         for k in gate[2]:
             gsub.setdefault(k, []).append(b)
 
-    def run(self, low: str) -> list[list[tuple[int, int]]]:
-        """All matches of every registered rule in ``low``: per rule gid, (start, end) pairs in text order
-        (every word start where a rule matches; matches may overlap)."""
+    def run(self, low: str, d4: dict[str, list[int]], d3: dict[str, list[int]]) -> list[list[tuple[int, int]]]:
+        """All matches of every rule of this engine in ``low`` (word index ``d4``/``d3`` from
+        ``_word_index``): per rule gid, (start, end) pairs in text order (every word start where a rule
+        matches; matches may overlap)."""
         out: list[list[tuple[int, int]]] = [[] for _ in range(self.size)]
-        d4: dict[str, list[int]] = {}
-        d3: dict[str, list[int]] = {}
-        want3 = self.want3
-        for m in _WORD_AT.finditer(low):
-            w = m.group()
-            k = w[:4]
-            v = d4.get(k)
-            if v is None:
-                d4[k] = [m.start()]
-            else:
-                v.append(m.start())
-            k = w[:3]
-            if k in want3 and len(w) >= 3:
-                v = d3.get(k)
-                if v is None:
-                    d3[k] = [m.start()]
-                else:
-                    v.append(m.start())
         live = set(self.always)
         start4 = self.start4
         live.update(start4[k] for k in start4.keys() & d4.keys())
@@ -715,7 +725,8 @@ _RF3_QUESTION = _G(R.RF3_QUESTION)
 _RF3_CALL = _G(R.RF3_CALL)
 _RF7_ASK = _G(R.RF7_ASK)
 _RF7_KNOWLEDGE = _G(R.RF7_KNOWLEDGE)
-_ENGINE = _Engine(_REGISTRY)
+_ENGINES = {phase: _Engine(reg) for phase, reg in _REGISTRY.items()}
+_WANT3 = frozenset().union(*(e.want3 for e in _ENGINES.values()))
 #: Questions that point at the sentence before or after them instead of naming their topic.
 _REFERENT_Q = re.compile(
     r"\b(?:which|what) (?:one |option |route )?(?:would|should|do) you\b|\b(?:is|was) (?:that|this|it) (?:right|true|"
@@ -742,6 +753,8 @@ _TRANS = str.maketrans(
         "\t": " ",
     }
 )
+#: Any character that ``_TRANS`` changes (translating only when needed is much cheaper).
+_TRANS_NEEDED = re.compile("[" + re.escape("".join(chr(c) for c in _TRANS)) + "]")
 _HTMLISH = re.compile(r"<(?:html|body|div|p|br|table|td|span|a)\b[^>]*>", re.I)
 _BLOCK_TAG = re.compile(r"<\s*/?\s*(?:p|div|br|tr|li|h[1-6]|table|blockquote|section|article|ul|ol)\b[^>]*>", re.I)
 _ANY_TAG = re.compile(r"<[^>]*>")
@@ -753,6 +766,9 @@ _CUT = re.compile(
     r"nachricht\s*-*|-{2,}\s*message transf[ée]r[ée]\s*-*|_{8,}|-- ?)\s*$",
     re.I,
 )
+#: Any line that ``author_text`` would treat specially (a cheap test before the line-by-line pass).
+_QUOTE_HINT = re.compile(r"\n[ \t]*(?:>|-{2}|_{8}|\*?[Ff][Rr][Oo][Mm]:|[Bb][Ee][Gg][Ii][Nn] [Ff]orwarded)")
+_WROTE_TAILS = ("rote:", "ROTE:", "chrieb:", "crit:", "scribió:", "crisse:", "chreef:", "apisał:")
 _OUTLOOK_FROM = re.compile(r"^\s*\*?from:\*?\s+\S", re.I)
 _OUTLOOK_NEXT = re.compile(r"^\s*\*?(?:sent|date|to|subject):\*?\s", re.I)
 _SENT_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[^\sa-z])")
@@ -777,7 +793,12 @@ def author_text(body: str) -> str:
     (corpus labelling rule for RF3)."""
     if "<" in body and _HTMLISH.search(body):
         body = _detag(body)
-    body = body.translate(_TRANS).replace("\r\n", "\n").replace("\r", "\n")
+    if _TRANS_NEEDED.search(body):
+        body = body.translate(_TRANS)
+    if "\r" in body:
+        body = body.replace("\r\n", "\n").replace("\r", "\n")
+    if not _QUOTE_HINT.search("\n" + body) and not any(w in body for w in _WROTE_TAILS):
+        return body  # no quote, forward, signature or "wrote:" line: all of it is the author's
     body = _ON_WROTE.sub("", body)
     lines = body.split("\n")
     out: list[str] = []
@@ -803,16 +824,19 @@ class _Doc:
     low: str
     starts: list[int]
     para: list[int]
-    _all: list[list[tuple[int, int]]] | None = None
+    _runs: dict[str, list[list[tuple[int, int]]]] = field(default_factory=dict)
+    _words: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None
     _sets: dict[int, frozenset[int]] = field(default_factory=dict)
 
     def matches(self, rx: _Rx) -> list[tuple[int, int]]:
-        """All (start, end) matches of ``rx`` in the flat lower-case text, in text order. Registered
-        rules all come from one engine pass (``_Engine.run``) made on the first call."""
+        """All (start, end) matches of ``rx`` in the flat lower-case text, in text order. The registered
+        rules of a phase all come from one engine pass (``_Engine.run``) made on the first call."""
         if rx.gid >= 0:
-            allm = self._all
+            allm = self._runs.get(rx.phase)
             if allm is None:
-                allm = self._all = _ENGINE.run(self.low)
+                if self._words is None:
+                    self._words = _word_index(self.low, _WANT3)
+                allm = self._runs[rx.phase] = _ENGINES[rx.phase].run(self.low, *self._words)
             return allm[rx.gid]
         low = self.low
         out = [(m.start(), m.end()) for alt in rx.alts for m in alt.finditer(low)]
@@ -1269,6 +1293,8 @@ def _rf4(message: ParsedMessage, ctx: CheckContext) -> list[_Hit]:
 
 
 _EXTRA_DOMAIN = "your [checker] RF7 topics"
+#: token -> (plural-normalised form, stem, is a stopword or too short), shared by all messages
+_TOKEN_MEMO: dict[str, tuple[str, str, bool]] = {}
 #: (outside terms -> (weight, domain), inside terms -> weight)
 _Topic = tuple[dict[str, tuple[float, str]], dict[str, float]]
 
@@ -1282,25 +1308,44 @@ def _sentence_topic(doc: _Doc, j: int, exp: _Expertise, extra: _Rx | None) -> _T
     inside: dict[str, float] = {}
     sent = doc.lower_sent(j)
     toks = _TOPIC_TOKEN.findall(sent)
-    norms = [_norm(t) for t in toks]
+    memo = _TOKEN_MEMO
+    info = []
+    for t in toks:
+        x = memo.get(t)
+        if x is None:
+            x = (_norm(t), stem(t), len(t) < 3 or t in R.TOPIC_STOPWORDS)
+            if len(memo) < 100_000:
+                memo[t] = x
+        info.append(x)
+    norms = [x[0] for x in info]
     used: set[int] = set()
     exp_stems = exp.stems
-    for domain, term, w, s0, s1 in _lexicon_hits(norms):
-        used.update(range(s0, s1))
-        if domain in exp.domains or any(stem(toks[k]) in exp_stems for k in range(s0, s1)):
-            inside[term] = max(w, inside.get(term, 0.0))
-        elif w > outside.get(term, (0.0, ""))[0]:
-            outside[term] = (w, domain)
-    for k, t in enumerate(toks):
-        if k in used or len(t) < 3 or t in R.TOPIC_STOPWORDS:
-            continue
-        s = stem(t)
-        if s in exp_stems and s not in _STOP_STEMS:
-            inside[t] = 1.0
+    if not _LEXICON.keys().isdisjoint(norms):
+        for domain, term, w, s0, s1 in _lexicon_hits(norms):
+            used.update(range(s0, s1))
+            if domain in exp.domains or any(info[k][1] in exp_stems for k in range(s0, s1)):
+                inside[term] = max(w, inside.get(term, 0.0))
+            elif w > outside.get(term, (0.0, ""))[0]:
+                outside[term] = (w, domain)
+    for k, (_n, s, skip) in enumerate(info):
+        if not skip and k not in used and s in exp_stems and s not in _STOP_STEMS:
+            inside[toks[k]] = 1.0
     if extra is not None:
         for m in extra.whole.finditer(sent):
             outside[m.group(0)] = (3.0, _EXTRA_DOMAIN)
     return outside, inside
+
+
+def _lexicon_words(doc: _Doc) -> bool:
+    """True when some word of the message starts a lexicon term (a cheap test before topic analysis)."""
+    lex = _LEXICON
+    memo = _TOKEN_MEMO
+    for t in set(_TOPIC_TOKEN.findall(doc.low)):
+        x = memo.get(t)
+        n = x[0] if x is not None else _norm(t)
+        if n in lex:
+            return True
+    return False
 
 
 def _asks_knowledge(doc: _Doc) -> list[tuple[int, int, int]]:
@@ -1328,6 +1373,8 @@ def _rf7(doc: _Doc, ctx: CheckContext, extra: _Rx | None) -> list[_Hit]:
     terms."""
     if not ctx.expertise:
         return []
+    if extra is None and not _lexicon_words(doc):
+        return []  # no topic term of any domain anywhere in the mail
     asks = _asks_knowledge(doc)
     if not asks:
         return []
