@@ -1226,20 +1226,21 @@ def _rf2(doc: _Doc, message: ParsedMessage, ctx: CheckContext) -> list[_Hit]:
     if "false-attestation" not in got:
         # a record to sign, certify or vouch for, in a message that says less was done
         ask = _find(doc, _ATTEST_ASK, request=True, skip=_THANKS)
-        short = _find(doc, _SHORTFALL) if ask else []
+        short = _find(doc, _SHORTFALL, limit=4) if ask else []
         if ask and short:
             i, a, b = ask[0]
-            j, c, d = short[0]
+            # quote the shortfall from another sentence when there is one (the ask is quoted already)
+            j, c, d = next((x for x in short if x[0] != i), short[0])
             ev = (f"asks: {_quote(doc, i, a, b)}",) + ((f"says: {_quote(doc, j, c, d)}",) if j != i else ())
             hits.append(("false-attestation", ev))
     if "fake-endorsement" not in got:
         # an endorsement, review or quote, in a message that says the reader has not tried the thing
-        nox = _find(doc, _NOT_EXPERIENCED)
+        nox = _find(doc, _NOT_EXPERIENCED, limit=4)
         obj = _find(doc, _ENDORSE_OBJECT, limit=8) if nox else []
         obj = [x for x in obj if not _PERSON_REFERENCE.search(doc.low, x[1], x[2])]
         if nox and obj:
             i, a, b = obj[0]
-            j, c, d = nox[0]
+            j, c, d = next((x for x in nox if x[0] != i), nox[0])
             ev = (f"asks: {_quote(doc, i, a, b)}",) + ((f"says: {_quote(doc, j, c, d)}",) if j != i else ())
             hits.append(("fake-endorsement", ev))
     primaries = {r for r, _ev in hits if not _SPEC[r].support}

@@ -701,7 +701,8 @@ RF2_PERSONAL_DATA = (
 RF2_CONSENT_BYPASS = (
     r"\b(?:no need to|don'?t need to|needn'?t|without|skip|skipping|bypass|bypassing|avoid|avoiding|not "
     r"bother(?:ing)?(?: with)?|no point (?:in )?(?:involving|asking)|leave out|keep out) (?:involving |telling |"
-    r"asking |going through |getting |waiting for |informing |looping in |notifying |bothering |troubling )?"
+    r"asking |going through |getting |waiting for |informing |looping in |notifying |bothering |troubling |"
+    r"involve |tell |ask |go through |get |wait for |inform |loop in |notify |bother |trouble )?"
     r"(?:the |your |our |their |an |any )?(?:irb|ethics (?:committee|board|review|approval|panel|sign-off)|"
     r"review board|institutional review|research committee|data protection officer|dpo|privacy (?:team|"
     r"office|officer)|information governance|caldicott guardian|compliance (?:team|office|officer))\b",
@@ -972,6 +973,8 @@ RF3_SHARE = (
     rf"\b(?:share|sharing|send|sending|forward|forwarding) (?:your|the|those|these|a copy of (?:your|the)) "
     rf"(?:\w+ ){{0,3}}?{_MATERIAL}\b",
     rf"\baccess to your (?:\w+ )?(?:{_MATERIAL_WORDS}|network|clients|contacts|list)\b",
+    r"\b(?:export|pull|extract|download|print|run) (?:me |us |off )?(?:a |an |the |your )?(?:[\w'-]+ ){0,3}?"
+    r"(?:list|spreadsheet|report|data|records|file|export|extract)\b",
 )
 
 RF3_ADVICE = (

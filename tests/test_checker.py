@@ -531,3 +531,207 @@ def test_author_text_drops_quotes_forwards_and_signature() -> None:
 def test_stem_groups_word_forms() -> None:
     assert checker.stem("presentations") == checker.stem("presenting") == checker.stem("presentation")
     assert checker.stem("leadership") == checker.stem("leaders")
+
+
+# ------------------------------------------------------- rule families in other trades (checker v3)
+#
+# Requests to people outside software, phrased unlike the dev corpus: a landscape designer, a dentist,
+# a primary teacher, an accountant. The rules must follow the meaning of each red flag, not its words.
+
+KNOWN = "friend@known.example"
+GARDEN = ("landscape design", "planting plans", "garden restoration", "client consultations")
+DENTIST = ("general dentistry", "paediatric dentistry", "practice management for dental clinics")
+TEACHER = ("primary school teaching", "early years literacy", "classroom behaviour")
+ARCHITECT = ("residential architecture", "planning applications", "heritage and listed buildings",
+             "low-energy design")
+CHEF = ("restaurant kitchen management", "menu development", "seasonal cooking", "food cost control")
+
+
+def trade_codes(body: str, expertise: tuple[str, ...] = GARDEN, known: bool = False,
+                subject: str = "Hello") -> set[str]:
+    """The flags for ``body`` sent to a user with ``expertise`` by a known or unknown sender."""
+    c = CheckContext(me="jo@studio.example", known_addresses=frozenset({KNOWN}), expertise=expertise)
+    m = ParsedMessage(message_id="<t2@x.example>", subject=subject,
+                      from_=Address("Sam Vale", KNOWN if known else "sam@stranger.example"), body_text=body)
+    return codes(checker.check(m, c))
+
+
+@pytest.mark.parametrize(
+    ("body", "known"),
+    [
+        ("Verdant Tiles makes porous paving that drains in seconds. Prices from £38 per square metre + VAT, "
+         "with free delivery over 50 m2.\n\nShall I post you a sample pack?", False),
+        ("Our studio produces photoreal renders for landscape designers. Stills are €250 each and a "
+         "fly-through is €1,200.\n\nHappy to send our portfolio if useful.", False),
+        ("Big news: I've started my own irrigation business. For designers I offer a trade rate of 15% off "
+         "every install, and I can invoice your clients directly.\n\nWant me to drop a brochure round?", True),
+        ("PlotBook is a scheduling app for garden studios. Plans are $19 per user per month.\n\nWould a "
+         "15-minute walkthrough next week suit you?", False),
+        ("We would love to partner with you. Our partnership package is £500 a year and gets your studio "
+         "listed on our directory.", False),
+        ("We'd like to invite your firm to exhibit at the Small Business Expo. Exhibitor stands start from "
+         "£1,950 + VAT.\n\nBook your stand now.", False),
+    ],
+)
+def test_rf1_prices_in_any_currency_samples_brochures_and_known_pitches(body: str, known: bool) -> None:
+    assert trade_codes(body, known=known) == {"RF1"}
+
+
+def test_rf1_not_for_money_paid_to_the_user() -> None:
+    body = "We'd like to invite you to speak at our spring conference. We cover travel and pay a £300 honorarium."
+    assert trade_codes(body) == set()
+
+
+@pytest.mark.parametrize(
+    ("body", "expected", "known"),
+    [
+        # attesting more than was done
+        ("I need 2 years of supervised practice signed off. I was only with your studio for about 8 months, "
+         "but could you sign my logbook for the full two years? It's really just paperwork.", {"RF2"}, True),
+        ("Would you be able to sign off my CPD log for this year? I've logged 35 hours but honestly I only "
+         "attended about half of the courses.", {"RF2"}, True),
+        ("Could you write a letter saying my son had a check-up with you in March? He didn't, but his school "
+         "needs proof for the trip.", {"RF2"}, True),
+        # endorsing what you have not tried
+        ("We're launching our garden app. Could you write a short review for the app store? You wouldn't "
+         "need to actually use it - I can send you some wording.", {"RF2", "RF3"}, False),
+        ("We're opening a new clinic. Could you post a five-star Google review for us? You don't have to "
+         "have been a patient.", {"RF2", "RF3"}, False),
+        # other people's data without consent or review
+        ("For my research could you send me the names, home addresses and phone numbers of your "
+         "residential clients? There's no need to ask them first.", {"RF2", "RF3"}, False),
+        ("Could you export a list of this term's pupils with their dates of birth? No need to involve the "
+         "data protection officer.", {"RF2", "RF3"}, False),
+        # someone else's confidential material, rivals' figures, quiet words, padded bills
+        ("You designed the Harrow Court scheme when you were at Greenway. Could you send me the planting "
+         "plans and the client's brief from that job? I'll keep them to myself.", {"RF2", "RF3"}, False),
+        ("We're preparing a bid for the parks contract. Any chance you could tell me what the other practices "
+         "quoted last year? No one needs to know it came from you.", {"RF2"}, True),
+        ("My nephew is applying for the junior job at your practice. Could you have a quiet word with the "
+         "hiring panel so he skips the first interview round?", {"RF2"}, True),
+        ("The council will pay for 12 site visits. We only need to do six, so I'll invoice them for all "
+         "twelve and we split the difference. OK with you?", {"RF2"}, True),
+        ("Could we list you as our heritage consultant on the bid? You wouldn't actually have to do any "
+         "work on it.", {"RF2"}, True),
+    ],
+)
+def test_rf2_by_the_ethics_of_the_ask(body: str, expected: set[str], known: bool) -> None:
+    assert trade_codes(body, known=known) == expected
+
+
+def test_rf2_evidence_quotes_both_halves_of_a_false_attestation() -> None:
+    body = ("Could you sign my logbook for the full two years?\n\nI was only with your studio for about 8 "
+            "months, honestly.")
+    c = CheckContext(me="jo@studio.example", known_addresses=frozenset({KNOWN}), expertise=GARDEN)
+    hits = checker.check(ParsedMessage(message_id=None, subject="Logbook", from_=Address("A", KNOWN),
+                                       body_text=body), c)
+    ev = evidence(hits, "RF2")
+    assert 'asks: "Could you sign my logbook for the full two years?"' in ev
+    assert 'says: "I was only with your studio for about 8 months, honestly."' in ev
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Could you sign the attendance sheet for Tuesday's training when you're in?",
+        "I know we haven't worked together, but would you write me a reference for my chartership?",
+        "Thanks for the review you left last spring - the client loved it.",
+        "Could you share the slides from your public talk at the garden show?",
+    ],
+)
+def test_rf2_not_for_honest_paperwork_references_or_public_material(body: str) -> None:
+    assert "RF2" not in trade_codes(body, known=True)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "I've put together a portfolio of my first three gardens. Could you look it over and tell me what "
+        "you'd change?",
+        "I'd love to run my planting scheme past you - would you cast an eye over it this week?",
+        "A referral from you to the head of design at Greenway would really help my application.",
+        "Would you be my mentor for the coming year? Even a monthly call would mean a lot.",
+        "Do you have any room for a trainee in your studio? I'd happily work for free over the summer.",
+        "Would you consider being a referee for my chartership application?",
+        "I'd really value your eyes on my cover letter before the deadline.",
+    ],
+)
+def test_rf3_review_mentor_and_noun_form_asks_from_strangers(body: str) -> None:
+    assert trade_codes(body) == {"RF3"}
+    assert "RF3" not in trade_codes(body, known=True)
+
+
+@pytest.mark.parametrize(
+    ("expertise", "body"),
+    [
+        (ARCHITECT, "Our landlord wants to raise the rent mid-tenancy. Is that allowed under our tenancy "
+                    "agreement, and can they keep the deposit if we leave early?"),
+        (ARCHITECT, "One of my staff wants four-day weeks after maternity leave. Do I have to agree, and what "
+                    "does employment law say?"),
+        (ARCHITECT, "My partner is moving here from Brazil; how long does a spouse visa take?"),
+        (ARCHITECT, "I'd appreciate your view on something. The mortgage adviser says a tracker beats a fixed "
+                    "rate. Which would you pick?"),
+        (DENTIST, "I need some help understanding how the GDPR applies to the mailing list for my yoga studio."),
+        (TEACHER, "Our school is moving to Google Workspace; should we migrate the shared drives ourselves or "
+                  "hire an IT support company?"),
+        (CHEF, "I'm thinking of patenting my hot sauce recipe. Is that possible or should I trademark the name?"),
+        (ARCHITECT, "Could you tell me how to size a steel beam for a load-bearing wall?"),
+    ],
+)
+def test_rf7_specialist_topics_in_any_profession(expertise: tuple[str, ...], body: str) -> None:
+    assert trade_codes(body, expertise, known=True) == {"RF7"}
+
+
+@pytest.mark.parametrize(
+    ("expertise", "body"),
+    [
+        (ARCHITECT, "Could you give a talk to our students about your career? The audience would be second-"
+                    "year students and we'd need slides by May."),
+        (ARCHITECT, "How do you handle team feedback and one-on-ones in a small studio? Any tips for a new "
+                    "manager?"),
+        (ARCHITECT, "Which heat pump would you recommend for a passive house retrofit?"),
+        (ARCHITECT, "Our developer client is asking what you think about the design; could you take a look?"),
+        (CHEF, "How should we cost a new tasting menu so the food cost stays under 30 percent?"),
+        (TEACHER, "Would you share the outline of your phonics curriculum and how you structure the "
+                  "feedback sessions?"),
+    ],
+)
+def test_rf7_never_on_everyday_words_or_questions_inside_the_expertise(expertise: tuple[str, ...],
+                                                                      body: str) -> None:
+    assert "RF7" not in trade_codes(body, expertise, known=True)
+
+
+def test_rf7_topic_from_a_question_subject() -> None:
+    assert trade_codes("Any thoughts?", ARCHITECT, known=True,
+                       subject="Quick question about my tenancy deposit and my landlord") == {"RF7"}
+    assert trade_codes("Any thoughts?", ARCHITECT, known=True, subject="Tenancy deposit") == set()
+
+
+def test_rf7_not_on_a_pitch_that_asks_a_question() -> None:
+    body = ("Still doing your practice's tax returns by hand? Our bookkeeping app files VAT for you, from £12 "
+            "a month. Shall I set up a trial account?")
+    assert trade_codes(body, ARCHITECT, known=True) == {"RF1"}
+
+
+def test_engine_finds_every_match_a_plain_scan_finds() -> None:
+    """The one-pass engine (first-word keys, combined lookaheads) must never miss a match that running each
+    alternative with ``finditer`` would find; it may report more (overlapping) matches, all genuine."""
+    texts = [
+        "Would you be willing to sign off my CPD log? I only attended about half, it's just paperwork.",
+        "our platform pricing starts at $9 per user per month + vat; book a demo today, 20% off.",
+        "could you send me the e-mail addresses and phone numbers of your clients? i'll keep them to myself.",
+        "hi! a quick 15-minute call? we supply windows; a visit to our showroom, free samples, a walkthrough.",
+        "i'd really value your eyes on it - what you'd change, a referral from you, be my mentor?",
+        "you wouldn't need to actually use it. leave a five-star google review. for every client you refer.",
+    ]
+    doc_low = [checker._sentences("Subject?", t).low for t in texts]
+    for low in doc_low:
+        words = checker._word_index(low, checker._WANT3)
+        for phase, reg in checker._REGISTRY.items():
+            got = checker._ENGINES[phase].run(low, *words)
+            for rx in reg:
+                plain = {m.start() for alt in rx.alts for m in alt.finditer(low)}
+                found = {a for a, _b in got[rx.gid]}
+                assert plain <= found, (rx.pats[0][:60], sorted(plain - found))
+                for a in found - plain:
+                    assert any(alt.match(low, a) for alt in rx.alts)

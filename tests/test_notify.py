@@ -9,7 +9,7 @@ import pytest
 
 from mailsync import checker, notify
 from mailsync.parse import parse
-from mailsync.types import Address, CheckContext, ParsedMessage, Via
+from mailsync.types import Address, CheckContext, ContactInfo, ParsedMessage, Via
 
 CIRCLENET_TEXT = """Circlenet
 =========
@@ -203,3 +203,72 @@ def test_never_raises_on_broken_html() -> None:
     p = relay_msg("", "Ana sent you a message", Address("Site", "noreply@site.example"))
     out = notify.apply_notification(p, "<html><body><p>Ana sent you a message<div><a href='")
     assert out.from_ is not None
+
+
+# ------------------------------------------------- "add you to their network", site headers, Via.site
+
+STRATALINK_ADD = """Stratalink
+
+Ola Brennan wants to add you to their network
+Project Architect at Fenwick Studio
+
+"Hi Jo, we met at the heritage talk in March. Would love to connect."
+
+Accept: https://stratalink.example/inv/1
+Ignore
+
+You are receiving invitation emails from Stratalink. Unsubscribe: https://stratalink.example/u/1
+"""
+
+
+def test_add_you_to_their_network_names_the_person_not_the_site_header() -> None:
+    out = notify.apply_notification(relay_msg(STRATALINK_ADD, "Ola Brennan wants to add you to their network",
+                                              Address("Stratalink", "invitations@stratalink.example")))
+    assert out.from_ == Address("Ola Brennan", None)
+    assert out.via is not None and out.via.site == "Stratalink"
+    assert out.via.headline == "Project Architect at Fenwick Studio"
+    assert out.body_text == "Hi Jo, we met at the heritage talk in March. Would love to connect."
+
+
+@pytest.mark.parametrize(
+    ("display", "subject", "body"),
+    [
+        # name on one line, the site's wording on the next, under a site-name header
+        ("Stratalink", "Invitation to connect",
+         "Stratalink\nOla Brennan\nwould like to add you to her professional network\n\n"
+         "Accept invitation https://stratalink.example/a\nUnsubscribe"),
+        # a "Site:" prefix on the subject
+        ("Stratalink", "Stratalink: Ola Brennan wants to connect",
+         "Ola Brennan wants to connect\n\nAccept: https://stratalink.example/inv/1\n\nUnsubscribe"),
+        # "Site member Name"
+        ("Stratalink", "Message from Stratalink member Ola Brennan",
+         "Message from Stratalink member Ola Brennan:\n\n\"Could you look over my portfolio?\"\n\n"
+         "Reply on Stratalink: https://stratalink.example/m/1\nUnsubscribe"),
+        # the person in the relay's display name, in parentheses or after a bar
+        ("Ola Brennan (via Stratalink)", "New message",
+         "Stratalink\n\nYou have a new message from Ola Brennan\n\n\"Could you refer me?\"\n\n"
+         "Reply: https://stratalink.example/m/1\nUnsubscribe"),
+        ("Ola Brennan | Stratalink", "Ola Brennan sent you a message",
+         "Ola Brennan sent you a message\n\n\"Hello there, could we talk?\"\n\n"
+         "View profile: https://stratalink.example/in/ola\nUnsubscribe"),
+    ],
+)
+def test_site_headers_map_to_the_person_and_the_site_never_carries_the_name(display: str, subject: str,
+                                                                            body: str) -> None:
+    out = notify.apply_notification(relay_msg(body, subject, Address(display, "noreply@mail.stratalink.example")))
+    assert out.from_ == Address("Ola Brennan", None)
+    assert out.via is not None and out.via.site == "Stratalink"
+
+
+def test_relay_person_matched_to_a_negative_contact_by_name() -> None:
+    p = relay_msg(STRATALINK_ADD, "Ola Brennan wants to add you to their network",
+                  Address("Stratalink", "invitations@stratalink.example"))
+    out = notify.apply_notification(p)
+    ctx = CheckContext(
+        me="jo@studio.example",
+        contacts={"ola@fenwick.example": ContactInfo("ola@fenwick.example", "Ola Brennan", "negative",
+                                                             "copied our drawings")},
+        known_names=frozenset({"ola brennan"}),
+    )
+    hits = checker.check(out, ctx)
+    assert {h.code for h in hits} == {"RF4"}
