@@ -1090,6 +1090,8 @@ def _lexicon_hits(norms: Sequence[str]) -> list[tuple[str, str, float, int, int]
     lex = _LEXICON
     while i < n:
         cands = lex.get(norms[i])
+        if cands is None and len(norms[i]) >= 4 and norms[i][-2:] in ("ed", "ng"):
+            cands = _verb_base(norms[i])
         step = 1
         if cands:
             for key, domain, term, w in cands:
@@ -1100,6 +1102,16 @@ def _lexicon_hits(norms: Sequence[str]) -> list[tuple[str, str, float, int, int]
                     break
         i += step
     return out
+
+
+def _verb_base(word: str) -> list[tuple[tuple[str, ...], str, str, float]] | None:
+    """Lexicon entries for a verb form of a lexicon word ("taxed", "patented", "sued", "deploying")."""
+    bases = (word[:-3], word[:-3] + "e") if word.endswith("ing") else (word[:-2], word[:-1])
+    for b in bases:
+        cands = _LEXICON.get(b)
+        if cands is not None:
+            return cands
+    return None
 
 
 @dataclass(frozen=True, slots=True)

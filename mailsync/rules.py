@@ -618,6 +618,11 @@ RF2_LEND_NAME = (
     r"principal designer|lead designer|engineers?|signator(?:y|ies)|responsible (?:person|architect|"
     r"pharmacist|clinician|engineer)|clinicians?|pharmacists?|named \w+)\b",
     r"\buse your (?:name|credentials|accreditation|licen[cs]e|logo|photo|profile|cv) (?:in|on|for)\b",
+    r"\buse your (?:\w+ )?(?:registration|arb|gmc|gphc|nmc|licen[cs]e|practising|practicing|membership|"
+    r"professional) (?:number|stamp|seal|credentials|certificate)\b",
+    r"\b(?:you'?d|you would|you will|you'?ll) (?:appear|be listed|be named|be credited|be shown) as (?:the |our |"
+    r"a |an )?(?:\w+ )?(?:architect|designer|author|lead|supervisor|consultant|pharmacist|clinician|engineer|"
+    r"director|partner|expert)\b[^.?!\n]{0,80}?\b(?:although|though|but|while|whereas|even though)\b",
 )
 
 RF2_NO_DELIVERY = (
@@ -867,6 +872,8 @@ RF3_REFERRAL = (
     r"him|her|them|whoever)\b",
     r"\b(?:be|being|become|becoming|act as|acting as) (?:a |my |one of my |an )?(?:reference|referee|"
     r"references|referees|sponsor|guarantor|character witness|nominator|seconder|proposer)\b",
+    r"\b(?:sponsor|support|second|nominate|countersign|endorse) (?:my|our) (?:\w+ )?(?:application|nomination|"
+    r"membership|candidacy|bid|proposal|submission)\b",
 )
 
 RF3_ENDORSE = (
@@ -1102,6 +1109,9 @@ RF7_KNOWLEDGE = (
     r"(?:help|guidance|advice|input|steer) (?:understanding|with|on|figuring out|working out|deciding|choosing|"
     r"about)\b",
     r"\bhow (?:the |this |that |a |an )?(?:[\w-]+ ){0,3}?(?:applies|works|affects) (?:to )?",
+    r"\b(?:decide|deciding|choose|choosing|torn|weighing up|pick|picking) between\b",
+    r"\b(?:i'?d|i would|we'?d|we would) (?:love|like|be keen|be interested) to (?:know|hear|understand) "
+    r"(?:whether|if|how|what|which|your)\b",
 )
 
 
@@ -1125,7 +1135,9 @@ DOMAINS: dict[str, tuple[str, ...]] = {
         hmrc, irs, 1099, w-2, w-9, ein, gst, hst, tax residency, tax resident, double taxation, llc, s-corp,
         c-corp, sole trader, sole proprietor, sole proprietorship, limited company, ltd company,
         balance sheet, profit and loss, p&l, cash flow forecast, invoice factoring, audit, auditor,
-        fiscal, expense claim, mileage allowance, inheritance tax, stamp duty
+        fiscal, expense claim, mileage allowance, inheritance tax, stamp duty, ir35, national insurance,
+        corporation tax return, tax-efficient, tax efficient, go limited, umbrella company, dividend tax,
+        pay myself, director's loan, vat-registered, vat registered, making tax digital
     """),
     "employment and labour law": _t("""
         employment law, labour law, labor law, employment contract, employment tribunal, union contract,
@@ -1136,7 +1148,9 @@ DOMAINS: dict[str, tuple[str, ...]] = {
         non-solicit, disciplinary, disciplinary hearing, grievance, grievance procedure, maternity leave,
         paternity leave, parental leave, sick pay, statutory sick pay, holiday pay, notice period, at-will,
         whistleblowing, whistleblower, discrimination claim, harassment claim, zero-hours, furlough,
-        right to work, working time regulations, working time directive, union
+        right to work, working time regulations, working time directive, union, acas, tupe,
+        holiday entitlement, statutory redundancy, probation period, employment contract, contract of employment,
+        unpaid leave, flexible working request, bereavement leave, disciplinary procedure
     """),
     "tenancy and housing law": _t("""
         tenancy, tenancy agreement, lease agreement, lease, landlord, landlords, tenant, eviction, evict,
@@ -1183,7 +1197,8 @@ DOMAINS: dict[str, tuple[str, ...]] = {
         mortgage, remortgage, pension, pensions, index fund, etf, stock market, stocks, bonds, dividends,
         crypto, cryptocurrency, bitcoin, ethereum, retirement savings, 401k, ira, roth ira, isa,
         interest rate, credit score, savings account, annuity, investment portfolio, financial adviser,
-        financial advisor, life insurance, brokerage account
+        financial advisor, life insurance, brokerage account, bridging loan, business loan, overdraft,
+        tracker mortgage, fixed rate, lifetime isa, premium bonds
     """),
     "insurance": _t("""
         professional indemnity, professional indemnity insurance, public liability insurance,
@@ -1214,7 +1229,8 @@ DOMAINS: dict[str, tuple[str, ...]] = {
         unit test, git, github, gitlab, tech stack, django, rails, ruby on rails, laravel, php, programming,
         programming language, software engineer, software engineering, mobile app, ios app, android app,
         web app, app development, software, developer, open source, compiler, kotlin, flutter,
-        database schema, orm, pull request, repository
+        database schema, orm, pull request, repository, firebase, supabase, authentication, user login,
+        no-code, bubble.io, webflow, zapier, airtable, api integration, react native, swift ui, app store
     """),
     "cloud infrastructure and devops": _t("""
         kubernetes, k8s, docker, container, cluster, node pool, autoscaling, autoscaler, devops, ci/cd,
@@ -1378,6 +1394,9 @@ _EXPERTISE_GENERIC_WORDS = """
     skills skill strategy strategies development developing building build practice practices services
     service consulting advice support business professional professionals information review reviews
     program programme programs administration care critical safety general principal senior junior lead
-    leading design designs planning management managing project projects
+    leading design designs planning management managing project projects application applications apply
+    regulation regulations statement statements system systems solution solutions residential commercial
+    domestic public private small large local international national existing low high sector client clients
+    customer customers staff process processes quality standard standards listed
     """
 EXPERTISE_GENERIC = frozenset(_EXPERTISE_GENERIC_WORDS.split())
