@@ -21,6 +21,7 @@ from mailsync.types import CheckContext, FlagHit
 from tests import mailgen
 from tests.servers.config_factory import write_config
 from tests.servers.dovecot_fixtures import ImapAccount
+from tests.test_postgres import pg_url  # noqa: F401  (the private PostgreSQL fixture)
 
 REQ = "Networking"
 
@@ -298,3 +299,34 @@ def test_context_json_round_trip(tmp_path: Path) -> None:
     back = rows.context_from_json(data, today=ctx.today, accepted_30d=ctx.accepted_30d, accepted_7d=ctx.accepted_7d)
     assert back == ctx
     assert rows.context_key(back) == inbox.context_key(ctx)
+
+
+def test_bulk_paths_on_postgresql(tmp_path: Path, imap_account: ImapAccount, pg_url: str,  # noqa: F811
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bulk insert (INSERT ... RETURNING in parameter order) and the bulk re-check on PostgreSQL store
+    what they store on SQLite."""
+    raws = variety() + mailgen.series(4, kind="selling")
+    imap_account.append(REQ, raws)
+    monkeypatch.setattr(sync, "BATCH_SIZE", 4)
+    monkeypatch.setattr(sync, "RECHECK_BATCH", 3)
+    seen = {}
+    for name, url in (("sqlite", f"sqlite:///{tmp_path}/pg-twin.sqlite"), ("postgresql", pg_url)):
+        imap_account.create_folder("Sent")
+        cfg = {"imap": imap_account.imap_config(), "identity": {"name": "Alex Rivera", "email": "alex@example.com"}}
+        path = write_config(tmp_path / f"{name}.toml", database_url=url, **cfg)  # type: ignore[arg-type]
+        path2 = write_config(tmp_path / f"{name}-2.toml", database_url=url,
+                             profile={"contacts": [{"address": "person1@example.org", "experience": "positive"}]},
+                             **cfg)  # type: ignore[arg-type]
+        store = Store(url)
+        try:
+            first = sync.run_sync(load_config(path), store=store, flush=False)
+            second = sync.run_sync(load_config(path2), store=store, flush=False)
+            assert (first.new, first.warnings, second.rechecked, second.warnings) == (len(raws), [], len(raws), [])
+            with store.session() as s:
+                seen[name] = [(m.uid, m.identity, m.subject, m.flag_codes, m.suggested, m.status, m.context_key,
+                               m.checker_version, sorted((h.code, h.rule) for h in inbox.hits_for(s, m.id)))
+                              for m in s.exec(select(Message).order_by(Message.uid)).all() if m.id is not None]
+        finally:
+            store.close()
+    assert seen["postgresql"] == seen["sqlite"]
+    assert any(row[3] for row in seen["sqlite"])
