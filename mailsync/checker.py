@@ -290,13 +290,9 @@ def _factors(items: Sequence[tuple[object, object]], bounded: bool) -> list[_Fac
     return best[1] if best else None
 
 
-def _gate_keys(pattern: str) -> frozenset[str] | None:
-    """Keys (word prefixes or symbols) at least one of which every match of ``pattern`` contains at a
-    word start; None when the pattern has no such literal (then the regex always runs)."""
-    try:
-        tree = _P.parse(pattern)
-    except Exception:  # noqa: BLE001 - analysis is an optimisation only
-        return None
+def _gate_keys(tree: Sequence[tuple[object, object]]) -> frozenset[str] | None:
+    """Keys (word prefixes or symbols) at least one of which every match of the parsed pattern ``tree``
+    contains at a word start; None when the pattern has no such literal (then the regex always runs)."""
     facs = _factors(list(tree), True)
     if not facs:
         return None
@@ -412,45 +408,45 @@ _REGISTRY: dict[str, list[_Rx]] = {}
 
 
 class _Rx:
-    """A rule's alternatives, each compiled on its own.
+    """One rule's alternatives (regex sources) and, per alternative, what the engine needs to run it.
 
-    An alternative whose matches start at a known word ("anchored") is tried with ``match`` only where
-    that word starts in the text; the others are scanned when one of their required words occurs
-    (``_gate_keys``), or always. ``register=False`` (per-config phrase lists) scans every alternative.
+    ``starts``: the keys of the word every match starts with (``_start_keys``), or None; ``gates``: words
+    one of which every match contains (``_gate_keys``; the start keys when those are more selective), or
+    None. Registered rules (the module's own) run through the engine (``_Engine``) in one pass per message;
+    ``register=False`` (per-config phrase lists) compiles the alternatives and scans each of them.
     """
 
-    __slots__ = ("alts", "starts", "gates", "by4", "by3", "bysub", "always", "whole", "pats", "gid", "phase")
+    __slots__ = ("pats", "starts", "gates", "ngroups", "gid", "phase", "_alts", "_whole")
 
     def __init__(self, patterns: Iterable[str], register: bool = True, phase: str = "core") -> None:
         pats = list(patterns)
         self.pats = pats
-        self.alts = [re.compile(p) for p in pats]
+        self._alts: list[re.Pattern[str]] | None = None
+        self._whole: re.Pattern[str] | None = None
         #: index in its phase's registry (the rules of a phase run in one pass per message), or -1
         self.gid = -1
         #: engine phase: rules of one phase run in one pass; all rules use "core" (splitting RF3 or RF1-support
         #: rules into phases of their own measured slower on the benchmark: most mail needs them anyway)
         self.phase = phase
-        if register:
-            reg = _REGISTRY.setdefault(phase, [])
-            self.gid = len(reg)
-            reg.append(self)
-        self.whole = re.compile("|".join(f"(?:{p})" for p in pats))
         #: per alternative: its start keys (try ``match`` only where they begin) or None (scan)
         self.starts: list[tuple[_Key, ...] | None] = []
         #: per alternative: (w4 keys, w3 keys, substring keys) of which one must occur, or None (always run)
-        self.gates: list[tuple[frozenset[str], frozenset[str], tuple[str, ...]] | None] = []
+        self.gates: list[_Gate | None] = []
+        #: per alternative: its number of capturing groups
+        self.ngroups: list[int] = []
+        if not register:
+            self._alts = [re.compile(p) for p in pats]
+            return
+        reg = _REGISTRY.setdefault(phase, [])
+        self.gid = len(reg)
+        reg.append(self)
         for p in pats:
-            try:
-                tree = list(_P.parse(p)) if register else None
-            except Exception:  # noqa: BLE001 - analysis is an optimisation only
-                tree = None
-            if tree is None:
-                self.starts.append(None)
-                self.gates.append(None)
-                continue
+            parsed = _P.parse(p)  # each alternative is parsed once; the engine compiles it in its bucket
+            self.ngroups.append(parsed.state.groups - 1)
+            tree = list(parsed)
             start = _start_keys(tree)
             self.starts.append(tuple(dict.fromkeys(start)) if start is not None else None)
-            fkeys = _gate_keys(p)
+            fkeys = _gate_keys(tree)
             gate = [_kind(k) for k in fkeys] if fkeys is not None else None
             if gate is None or (start is not None and _quality(start) > _quality(gate)):
                 gate = start
@@ -460,23 +456,20 @@ class _Rx:
             self.gates.append((frozenset(k for kind, k in gate if kind == "w4"),
                                frozenset(k for kind, k in gate if kind == "w3"),
                                tuple(k for kind, k in gate if kind == "sub")))
-        #: always-run alternatives, and gate key -> alternatives (an inverted index per rule)
-        self.always = tuple(i for i, g in enumerate(self.gates) if g is None)
-        by4: dict[str, list[int]] = {}
-        by3: dict[str, list[int]] = {}
-        bysub: dict[str, list[int]] = {}
-        for i, g in enumerate(self.gates):
-            if g is None:
-                continue
-            for k in g[0]:
-                by4.setdefault(k, []).append(i)
-            for k in g[1]:
-                by3.setdefault(k, []).append(i)
-            for k in g[2]:
-                bysub.setdefault(k, []).append(i)
-        self.by4 = {k: tuple(v) for k, v in by4.items()}
-        self.by3 = {k: tuple(v) for k, v in by3.items()}
-        self.bysub = tuple((k, tuple(v)) for k, v in bysub.items())
+
+    @property
+    def alts(self) -> list[re.Pattern[str]]:
+        """Each alternative compiled on its own (lazily for registered rules: tests and tools only)."""
+        if self._alts is None:
+            self._alts = [re.compile(p) for p in self.pats]
+        return self._alts
+
+    @property
+    def whole(self) -> re.Pattern[str]:
+        """All alternatives as one regex (compiled on first use)."""
+        if self._whole is None:
+            self._whole = re.compile("|".join(f"(?:{p})" for p in self.pats))
+        return self._whole
 
 
 def _gate_list(gate: _Gate) -> list[_Key]:
@@ -520,6 +513,11 @@ def _word_index(low: str, want3: frozenset[str]) -> tuple[dict[str, list[int]], 
     return d4, d3
 
 
+#: Characters of regex source an alternative may be copied into per-first-word buckets (pattern length
+#: times number of first words); beyond it the alternative gets one multi-word bucket.
+_COPY_BUDGET = 8000
+
+
 class _Engine:
     """Every registered rule, run in one pass over a message (``run``).
 
@@ -533,64 +531,77 @@ class _Engine:
     with no first-word key are scanned (``finditer``) when their required words occur, or always."""
 
     def __init__(self, registry: Sequence[_Rx]) -> None:
-        buckets: dict[tuple[_Key | None, _Gate | None], dict[int, list[str]]] = {}
+        #: (start keys or None, gate or "start") -> rule gid -> [(source, groups)]
+        buckets: dict[tuple[tuple[_Key, ...] | None, object], dict[int, list[tuple[str, int]]]] = {}
         for rx in registry:
             for i, pat in enumerate(rx.pats):
                 starts = rx.starts[i]
-                gate = rx.gates[i]
+                gate: object = rx.gates[i]
                 if starts is not None and gate is not None:
+                    g = rx.gates[i]
+                    assert g is not None
                     start_gate = (frozenset(k for kind, k in starts if kind == "w4"),
                                   frozenset(k for kind, k in starts if kind == "w3"), ())
-                    rarer = _quality(_gate_list(gate)) > max(2, _quality(starts))
-                    if gate == start_gate or not rarer or len(starts) > 4:
-                        gate = None  # live whenever its first word occurs (see ``run``)
-                for key in starts if starts is not None else (None,):
-                    if key is not None and gate is None:
-                        buckets.setdefault((key, ("start",)), {}).setdefault(rx.gid, []).append(pat)  # type: ignore[arg-type]
-                    else:
-                        buckets.setdefault((key, gate), {}).setdefault(rx.gid, []).append(pat)
-        #: per bucket: (start key or None, combined regex, ((group number, rule gid), ...))
-        self.buckets: list[tuple[_Key | None, re.Pattern[str], tuple[tuple[int, int], ...]]] = []
+                    rarer = _quality(_gate_list(g)) > max(2, _quality(starts))
+                    if g == start_gate or not rarer or len(starts) > 4:
+                        gate = "start"  # live whenever one of its first words occurs (see ``run``)
+                # one bucket per first word (shared with every rule starting there, so that one match per
+                # offset answers them all); but a long pattern with many first words (a list of nouns) gets
+                # one bucket for all of them, so that it is compiled once (import time)
+                if starts is None:
+                    groups: list[tuple[_Key, ...] | None] = [None]
+                elif len(starts) <= 4 or len(pat) * len(starts) <= _COPY_BUDGET:
+                    groups = [(k,) for k in starts]
+                else:
+                    groups = [tuple(sorted(starts))]
+                for keys in groups:
+                    buckets.setdefault((keys, gate), {}).setdefault(rx.gid, []).append((pat, rx.ngroups[i]))
+        #: per bucket: (start keys or None, combined regex, ((group number, rule gid), ...))
+        self.buckets: list[tuple[tuple[_Key, ...] | None, re.Pattern[str], tuple[tuple[int, int], ...]]] = []
         always: list[int] = []
-        #: first-word key -> the bucket of alternatives that need nothing but that word
-        self.by_start: dict[_Key, int] = {}
+        start4: dict[str, list[int]] = {}
+        start3: dict[str, list[int]] = {}
         g4: dict[str, list[int]] = {}
         g3: dict[str, list[int]] = {}
         gsub: dict[str, list[int]] = {}
-        for (key, gate), rules in buckets.items():
-            b = len(self.buckets)
-            if key is None:
+        for (keys, gate), rules in buckets.items():
+            if keys is None:
                 # scanned: one alternation per rule is enough (finditer reports every match)
-                for gid, pats in rules.items():
-                    self.buckets.append((None, re.compile("|".join(f"(?:{p})" for p in pats)), ((0, gid),)))
-                    self._index_gate(len(self.buckets) - 1, gate, always, g4, g3, gsub)
+                for gid, alts in rules.items():
+                    self.buckets.append((None, re.compile("|".join(f"(?:{p})" for p, _n in alts)), ((0, gid),)))
+                    self._index_gate(len(self.buckets) - 1, gate, always, g4, g3, gsub)  # type: ignore[arg-type]
                 continue
             parts: list[str] = []
             slots: list[tuple[int, int]] = []
             group = 1
-            for gid, pats in rules.items():
-                body = "|".join(f"(?:{p})" for p in pats)
-                parts.append(f"(?:(?=({body}))|)")
+            for gid, alts in rules.items():
+                parts.append("(?:(?=(" + "|".join(f"(?:{p})" for p, _n in alts) + "))|)")
                 slots.append((group, gid))
-                group += 1 + re.compile(body).groups
+                group += 1 + sum(n for _p, n in alts)
             fail = "(?!)"  # fail unless some rule captured: most offsets cost one failed match, no loop
             for g, _gid in reversed(slots):
                 fail = f"(?({g})|{fail})"
-            self.buckets.append((key, re.compile("".join(parts) + fail), tuple(slots)))
-            if gate == ("start",):
-                self.by_start[key] = b
+            b = len(self.buckets)
+            self.buckets.append((keys, re.compile("".join(parts) + fail), tuple(slots)))
+            if gate == "start":
+                for kind, k in keys:
+                    (start4 if kind == "w4" else start3).setdefault(k, []).append(b)
             else:
-                self._index_gate(b, gate, always, g4, g3, gsub)
+                self._index_gate(b, gate, always, g4, g3, gsub)  # type: ignore[arg-type]
         self.always = tuple(always)
+        self.start4 = {k: tuple(v) for k, v in start4.items()}
+        self.start3 = {k: tuple(v) for k, v in start3.items()}
         self.g4 = {k: tuple(v) for k, v in g4.items()}
         self.g3 = {k: tuple(v) for k, v in g3.items()}
         self.gsub = {k: tuple(v) for k, v in gsub.items()}
         self.sub_rx = re.compile("|".join(re.escape(k) for k in sorted(gsub, key=len, reverse=True))) if gsub else None
         #: three-letter prefixes worth indexing (keys of anchored or gated alternatives)
-        self.want3 = frozenset(self.g3) | frozenset(k[1] for k, _r, _s in self.buckets if k and k[0] == "w3")
-        self.start4 = {k: b for (kind, k), b in self.by_start.items() if kind == "w4"}
-        self.start3 = {k: b for (kind, k), b in self.by_start.items() if kind == "w3"}
+        self.want3 = frozenset(self.g3) | frozenset(start3)
         self.size = len(registry)
+        #: bucket -> (w4 keys, w3 keys) for buckets that start at one of several words
+        self.multi = {b: (frozenset(k for kind, k in keys if kind == "w4"), frozenset(k for kind, k in keys
+                                                                                     if kind == "w3"))
+                      for b, (keys, _rx, _s) in enumerate(self.buckets) if keys is not None and len(keys) > 1}
 
     @staticmethod
     def _index_gate(b: int, gate: _Gate | None, always: list[int], g4: dict[str, list[int]],
@@ -612,9 +623,11 @@ class _Engine:
         out: list[list[tuple[int, int]]] = [[] for _ in range(self.size)]
         live = set(self.always)
         start4 = self.start4
-        live.update(start4[k] for k in start4.keys() & d4.keys())
+        for k in start4.keys() & d4.keys():
+            live.update(start4[k])
         start3 = self.start3
-        live.update(start3[k] for k in start3.keys() & d3.keys())
+        for k in start3.keys() & d3.keys():
+            live.update(start3[k])
         for k in self.g4.keys() & d4.keys():
             live.update(self.g4[k])
         for k in self.g3.keys() & d3.keys():
@@ -624,14 +637,19 @@ class _Engine:
                 live.update(self.gsub[k])
         buckets = self.buckets
         for b in live:
-            key, rx, slots = buckets[b]
-            if key is None:
+            keys, rx, slots = buckets[b]
+            if keys is None:
                 gid = slots[0][1]
                 out[gid].extend((m.start(), m.end()) for m in rx.finditer(low))
                 continue
-            pos = (d4 if key[0] == "w4" else d3).get(key[1])
-            if not pos:
-                continue
+            if len(keys) == 1:
+                kind, k = keys[0]
+                pos = (d4 if kind == "w4" else d3).get(k)
+                if not pos:
+                    continue
+            else:
+                k4, k3 = self.multi[b]
+                pos = sorted({p for k in k4 & d4.keys() for p in d4[k]} | {p for k in k3 & d3.keys() for p in d3[k]})
             match = rx.match
             for p in pos:
                 m = match(low, p)

@@ -250,7 +250,9 @@ RF1_PRICING = (
     r"(?:price|prices|pricing|rate|rates|fee|offer|discount|deal|quote)\b",
     r"\bpricing (?:is|starts|begins|depends|will be|works)\b",
     r"\b(?:i|we) (?:can|could|will|would|'ll|'d) (?:invoice|bill) (?:you|your|the)\b",
-    r"\b\d+ ?% off\b|\boff (?:the )?list price\b|\bcost price\b",
+    r"\d ?% off\b",
+    r"\boff (?:the )?list price\b",
+    r"\bcost price\b",
     r"\b(?:\d[\d,.]*) (?:euros|dollars|pounds) (?:per|a|each) (?:month|year|head|person|user|seat|session|day|"
     r"hour|week|quarter)\b",
     r"(?:[€$£¥₹]|\b(?:eur|usd|gbp|chf|aud|cad)\b ?)\s?\d[\d,.]*\s?(?:k|m)? (?:each|apiece|a pop|per head)\b",
@@ -659,15 +661,14 @@ RF2_PADDED_INVOICE = (
 RF2_KICKBACK = (
     r"\b(?:kickback|kick-back|backhander|finder'?s fee|under the table|off the books|cash in hand|sweetener|"
     r"a little something for you|cut of the (?:deal|fee|profits))\b",
-    r"(?:\b(?:commission|bonus|fee|payment|cut|percentage|voucher|gift card)|\d ?%) (?:to you |for you )?"
+    r"\b(?:commission|bonus|fee|payment|cut|percentage|voucher|gift card) (?:to you |for you )?"
     r"(?:for|on|when|if|whenever) (?:you )?(?:every |each )?(?:specify|specifying|specified|prescribe|"
     r"prescribing|prescription|recommend|recommending|refer|referring|referral|steer|steering|switch|switching)\b",
-    r"\bfor (?:every|each) (?:\w+ ){0,2}?(?:patient|client|customer|student|order|project|referral|"
-    r"prescription) (?:you|that you) (?:send|refer|specify|prescribe|recommend|steer|switch)\b",
-    r"(?:\b(?:commission|bonus|fee|payment|cut|percentage)\b|\d ?%)[^.?!\n]{0,30}?\bfor (?:every|each) "
-    r"(?:[\w-]+ ){0,2}?"
-    r"(?:patient|client|customer|student|order|project|referral|prescription) (?:you|that you) (?:send|refer|"
-    r"specify|prescribe|recommend|steer|switch|introduce|bring)\b",
+    r"\d ?% (?:to you |for you )?(?:for|on|when|if|whenever) (?:you )?(?:every |each )?(?:specify|specifying|"
+    r"specified|prescribe|prescribing|prescription|recommend|recommending|refer|referring|referral|steer|"
+    r"steering|switch|switching)\b",
+    r"\bfor (?:every|each) (?:[\w-]+ ){0,2}?(?:patient|client|customer|student|order|project|referral|"
+    r"prescription) (?:you|that you) (?:send|refer|specify|prescribe|recommend|steer|switch|introduce|bring)\b",
 )
 
 RF2_PERSONAL_DATA_ASK = (
