@@ -22,7 +22,6 @@ import contextlib
 import email.header
 import imaplib
 import re
-import socket
 import ssl
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -35,6 +34,7 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
 from .errors import AuthFailed, ConfigError, GraceboxError, ServerUnreachable
+from .netutil import describe_error, tls_context
 from .types import Address
 
 if TYPE_CHECKING:
@@ -137,20 +137,6 @@ def _env_addrs(addrs: Any) -> tuple[Address, ...]:
     return tuple(out)
 
 
-def _describe(exc: BaseException) -> str:
-    """A short, password-free description of a network exception."""
-    if isinstance(exc, TimeoutError | socket.timeout):
-        return "timed out"
-    if isinstance(exc, socket.gaierror):
-        return f"host name lookup failed ({exc.strerror or exc})"
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    text = " ".join(str(exc).split())[:200]
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
 def _is_missing(exc: BaseException) -> bool:
     text = str(exc).lower()
     return "nonexistent" in text or "doesn't exist" in text or "does not exist" in text or "no such" in text
@@ -197,7 +183,8 @@ class ImapConnection:
             raise
         except (IMAPClientAbortError, OSError, EOFError) as exc:
             self._selected = None
-            raise ServerUnreachable(f"IMAP {self.where}: connection lost during {what} ({_describe(exc)})") from None
+            why = describe_error(exc)
+            raise ServerUnreachable(f"IMAP {self.where}: connection lost during {what} ({why})") from None
         except IMAPClientError as exc:
             text = " ".join(_s(exc).split())[:200]
             if folder is not None:
@@ -407,20 +394,9 @@ def _int(v: Any) -> int | None:
 
 
 def ssl_context(imap: ImapSettings) -> ssl.SSLContext:
-    """The client TLS context: system CAs plus ``ca_file`` when set; hostname and certificate checks on.
+    """The ``[imap]`` client TLS context (``netutil.tls_context``): system CAs plus ``ca_file``; checks on.
     Raises ConfigError naming ``[imap] ca_file`` when that file can't be loaded."""
-    ctx = ssl.create_default_context()
-    if imap.ca_file:
-        from .config import expand
-
-        path = expand(imap.ca_file)
-        try:
-            ctx.load_verify_locations(cafile=str(path))
-        except (OSError, ssl.SSLError) as exc:
-            raise ConfigError(
-                f"[imap] ca_file: cannot load {path} ({_describe(exc)}); point it at the server's CA certificate (PEM)"
-            ) from None
-    return ctx
+    return tls_context("imap", imap.ca_file)
 
 
 def _cert_error(where: str, exc: ssl.SSLCertVerificationError, imap: ImapSettings) -> ConfigError:
@@ -457,7 +433,7 @@ def connect(settings: Settings) -> ImapConnection:
     except ssl.SSLCertVerificationError as exc:
         raise _cert_error(where, exc, imap) from None
     except (OSError, IMAPClientAbortError, EOFError) as exc:
-        raise ServerUnreachable(f"IMAP {where}: cannot connect ({_describe(exc)})") from None
+        raise ServerUnreachable(f"IMAP {where}: cannot connect ({describe_error(exc)})") from None
     except IMAPClientError as exc:
         raise ServerUnreachable(f"IMAP {where}: bad greeting ({' '.join(_s(exc).split())[:200]})") from None
     client.normalise_times = False
@@ -475,7 +451,7 @@ def connect(settings: Settings) -> ImapConnection:
             if isinstance(cause, imaplib.IMAP4.abort | OSError | EOFError):
                 # imapclient turns every error during LOGIN into LoginError, a lost connection included (the
                 # abort is its __context__); only the server's NO/BAD answer refuses the credentials.
-                why = _describe(cause) if isinstance(cause, OSError) else (
+                why = describe_error(cause) if isinstance(cause, OSError) else (
                     "timed out" if "timed out" in text else "connection closed")
                 raise ServerUnreachable(f"IMAP {where}: connection lost while logging in ({why})") from None
             if "UNAVAILABLE" in text.upper():
@@ -492,7 +468,7 @@ def connect(settings: Settings) -> ImapConnection:
         raise
     except (OSError, IMAPClientAbortError, EOFError) as exc:
         _shutdown(client)
-        raise ServerUnreachable(f"IMAP {where}: connection lost while logging in ({_describe(exc)})") from None
+        raise ServerUnreachable(f"IMAP {where}: connection lost while logging in ({describe_error(exc)})") from None
     except IMAPClientError as exc:
         _shutdown(client)
         raise ServerUnreachable(f"IMAP {where}: {' '.join(_s(exc).split())[:200]}") from None

@@ -28,7 +28,6 @@ import contextlib
 import email.utils
 import re
 import smtplib
-import socket
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,9 +39,10 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from . import inbox
-from .config import LOOPBACK, Settings, SmtpSettings, expand
+from .config import LOOPBACK, Settings, SmtpSettings
 from .errors import ConfigError, GraceboxError, ServerUnreachable
 from .models import Folder, Message, Reply
+from .netutil import describe_error, tls_context
 from .types import Address
 
 if TYPE_CHECKING:
@@ -290,30 +290,10 @@ def _scrub(text: str, secret: str | None) -> str:
     return text
 
 
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, TimeoutError):
-        return "timed out"
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(exc, socket.gaierror):
-        return f"host name not found ({exc.strerror or exc})"
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return _one_line(str(exc)) or type(exc).__name__
-
-
 def smtp_ssl_context(smtp: SmtpSettings) -> ssl.SSLContext:
-    """Client TLS context for ``[smtp]``: system CAs plus ``ca_file``; certificate and host name checks on.
+    """The ``[smtp]`` client TLS context (``netutil.tls_context``): system CAs plus ``ca_file``; checks on.
     Raises ConfigError naming ``[smtp] ca_file`` when that file can't be loaded."""
-    ctx = ssl.create_default_context()
-    if smtp.ca_file:
-        path = expand(smtp.ca_file)
-        try:
-            ctx.load_verify_locations(cafile=str(path))
-        except (OSError, ssl.SSLError) as exc:
-            raise ConfigError(f"[smtp] ca_file: cannot load {path} ({_describe(exc)}); "
-                              "point it at the server's CA certificate (PEM)") from None
-    return ctx
+    return tls_context("smtp", smtp.ca_file)
 
 
 class SmtpSession:
@@ -379,7 +359,7 @@ class SmtpSession:
                                     f"{_words(exc.smtp_code, exc.smtp_error)}")) from None
         except (smtplib.SMTPException, OSError) as exc:
             self._drop(conn)
-            raise _Defer(self._safe(f"SMTP {self.where}: cannot connect ({_describe(exc)})")) from None
+            raise _Defer(self._safe(f"SMTP {self.where}: cannot connect ({describe_error(exc)})")) from None
         self.conn = conn
 
     def _safe(self, text: str) -> str:
@@ -460,7 +440,7 @@ class SmtpSession:
             raise self._classify(exc.smtp_code, self._safe(_words(exc.smtp_code, exc.smtp_error))) from None
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
-            raise _Defer(f"SMTP {self.where}: connection lost before the message was sent ({_describe(exc)})") \
+            raise _Defer(f"SMTP {self.where}: connection lost before the message was sent ({describe_error(exc)})") \
                 from None
         # The end of the DATA is on its way: from here a lost connection means "unknown".
         try:
@@ -468,7 +448,7 @@ class SmtpSession:
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
             raise _Unknown(f"SMTP {self.where}: connection lost after the message was sent, before the server "
-                           f"confirmed it ({_describe(exc)}); it may or may not have been delivered") from None
+                           f"confirmed it ({describe_error(exc)}); it may or may not have been delivered") from None
         if code != 250:
             err = self._classify(code, self._safe(_words(code, resp)))
             self._after_refusal(code)
@@ -772,7 +752,7 @@ def _flush(settings: Settings, store: Store, given_imap: ImapConnection | None, 
                 try:
                     path = _write_out(folder_out, r)
                 except OSError as exc:
-                    why = f"cannot write to {folder_out} ({_describe(exc)})"
+                    why = f"cannot write to {folder_out} ({describe_error(exc)})"
                     _set(store, r.id, state="queued", error=why, updated_at=now)
                     results.append(SendResult(r.id, "queued", why))
                     continue

@@ -678,17 +678,10 @@ def _aware(d: datetime | None) -> datetime | None:
 
 
 def uid_set(uids: Sequence[int]) -> str:
-    """Compress sorted UIDs into an IMAP sequence set (RFC 3501 §9 sequence-set), e.g. [1,2,3,7] -> "1:3,7"."""
-    parts: list[str] = []
-    xs = sorted(set(uids))
-    i = 0
-    while i < len(xs):
-        j = i
-        while j + 1 < len(xs) and xs[j + 1] == xs[j] + 1:
-            j += 1
-        parts.append(str(xs[i]) if i == j else f"{xs[i]}:{xs[j]}")
-        i = j + 1
-    return ",".join(parts)
+    """Compress UIDs into an IMAP sequence set (RFC 3501 §9 sequence-set), e.g. [1,2,3,7] -> "1:3,7"."""
+    from .fastpath import seqset
+
+    return seqset(uids)
 
 
 # --- parse + check, here or in a process pool ---------------------------------------------------------
