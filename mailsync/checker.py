@@ -7,9 +7,16 @@ Gracefully Decline A Networking Request"); RF5/RF6 depend on the user's recent d
 come from ``capacity_hits``.
 
 Matching: phrase rules are regular expressions over the lower-cased sentences the sender wrote (quotes,
-forwards and signatures removed, ``author_text``). Each alternative is compiled on its own; at import its
-parse tree gives the words a match must start with or contain, and per message an alternative only runs
-where those words occur (``_Rx``), which keeps a check in the low hundreds of microseconds.
+forwards and signatures removed, ``author_text``). At import each alternative's parse tree gives the word a
+match must start with and the rarer words it must contain; ``_Engine`` groups the alternatives of all
+rules by first word into combined lookahead regexes, and per message indexes the words once and tries each
+live group once per offset where its first word starts (one pass for every rule, a few hundred
+microseconds per check; ``bench/checker_bench.py``).
+
+RF7 (out of depth) compares the topic of the sender's questions with the expertise: topic terms come from
+a lexicon of specialist domains (tax, employment/tenancy/immigration law, data protection, IP, finance,
+medicine, software, cloud, building, ...; ``rules.DOMAINS``), matched on whole words with plural and verb
+endings normalised; everyday words never decide on their own.
 
 Scoring: each flag has several rules (``RULES``), each worth points (``rules.RuleSpec.points``, overridden
 by ``[checker] weights``; 0 disables a rule). A flag fires when the sum of its rules' points reaches its
