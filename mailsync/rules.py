@@ -178,7 +178,8 @@ RF1_OFFERING = (
     r"\b(?:i|we)(?:'ve| have)? (?:just |recently |now )?(?:launched|started|set up|founded|opened|put together|"
     r"created|developed|built|designed|introduced) (?:a |an |my |our )?(?:new |own |first )?(?:[\w-]+ ){0,3}?"
     r"(?:programme|program|package|packages|service|services|product|range|line|course|app|platform|tool|"
-    r"consultancy|offer|bundle|subscription|membership|agency|brand|collection|workshop series)\b",
+    r"consultancy|offer|bundle|subscription|membership|agency|brand|collection|workshop series|business|"
+    r"company|studio|shop|venture|side business|side hustle|service business)\b",
     r"\b(?:it|this|the system|the platform|the tool|the app|the software|the device) (?:connects|integrates|"
     r"plugs|syncs|links) (?:straight |directly )?(?:to|with|into) your\b",
     r"\bwe(?:'re| are) running an? (?:\w+ ){0,2}?(?:trade-in|promotion|promo|special offer|sale|discount|offer)\b",
@@ -259,6 +260,9 @@ RF1_PRICING = (
     r"\b(?:only|just|from|now|at) (?:[€$£¥₹]|eur ?|usd ?|gbp ?)\s?\d",
     r"\b(?:start|starts|starting|begin|begins|range|ranges) (?:at|from) (?:just |only )?(?:[€$£¥₹]|eur ?|"
     r"usd ?|gbp ?)\s?\d",
+    r"\b(?:we|they|i) (?:take|charge|keep|retain|earn) (?:a |an |just a |only a )?(?:\d+ ?% |small |modest )?"
+    r"(?:commission|cut|fee|percentage|margin)\b",
+    r"\d ?% (?:commission|fee|cut|margin|booking fee|platform fee)\b",
 )
 
 RF1_CTA = (
@@ -296,8 +300,8 @@ RF1_CTA = (
     r"product guide|information pack|welcome pack)\b",
     r"\b(?:send|share|show) (?:you |over )?our (?:\w+ )?(?:portfolio|showreel|case studies|credentials|work)\b",
     r"\b(?:shall|should|can|may) i (?:send|prepare|put together|draw up|pull together|email) (?:you |over )?"
-    r"(?:a|an|our|the|some) (?:[\w-]+ ){0,2}?(?:quote|quotation|proposal|estimate|brochure|overview|pricing|"
-    r"samples?|trial|demo|order|contract|agreement|invoice)\b",
+    r"(?:a|an|our|the|some|a couple of|a few) (?:[\w-]+ ){0,2}?(?:quote|quotation|proposal|estimate|brochure|"
+    r"overview|pricing|samples?|trial|demo|order|contract|agreement|invoice|examples|case studies|portfolio)\b",
     r"\b(?:book|arrange|schedule|set up|organise|organize) (?:a|an|your) (?:free |quick |short |no-obligation )?"
     r"(?:site survey|showroom visit|tasting|fitting|walkthrough|walk-through|product tour|trial|sample "
     r"delivery|consultation|assessment|survey)\b",
@@ -492,6 +496,8 @@ RF2_SECRECY = (
     r"\b(?:they|patients|clients|customers|members|residents|tenants|parents|students|participants|your "
     r"(?:clients|customers|patients|members|students|boss|employer|firm)) (?:never|won'?t ever|don'?t ever) "
     r"(?:need to |have to )?(?:know|find out|hear)\b",
+    r"\b(?:no one|nobody|no-one) (?:will|would|is going to|'s going to) (?:ever )?(?:check|notice|know|find out|"
+    r"ask|look|question it)\b",
 )
 
 RF2_CLIENT_MATERIAL = (
@@ -561,6 +567,9 @@ RF2_FAKE_ENDORSEMENT = (
     r"\b(?:fake|made-up|paid|bought|incentivi[sz]ed) (?:reviews?|testimonials?|ratings?|endorsements?|followers)\b",
     r"\b(?:mention|say|tell (?:them|people|everyone)|claim|state) (?:that )?you (?:recommended|endorsed|"
     r"vouched for|referred|sent) (?:me|us|my|our|the|them)\b",
+    r"\b(?:we'?d|we would|we'?ll|we will|i'?d|i would|i'?ll|i will) (?:say|claim|state|write|mention|add) "
+    r"(?:that )?you (?:chose|choose|used|use|recommend(?:ed)?|prefer(?:red)?|specif(?:y|ied)|love[ds]?|picked|"
+    r"endorse[ds]?|swear by|rely on|relied on)\b",
     r"\b(?:post|leave|write) (?:it|a review|reviews?) under your name\b",
     r"\b(?:leave|write|post|give)(?: us| me| it)? (?:a )?(?:5|five)[- ]star (?:review|rating)\b[^.?!\n]{0,80}?"
     r"\b(?:i'?(?:ll| will| can) (?:send|write|draft)|text|wording|haven'?t|even if|in exchange)",
@@ -634,6 +643,10 @@ RF2_NO_DELIVERY = (
     r"(?:the )?(?:delivery|work|actual work|sessions|teaching)\b",
     r"\bbring in someone (?:else|cheaper)\b",
     r"\b(?:only|just|simply) (?:on paper|to (?:strengthen|win|pad) (?:the|our) (?:bid|application|proposal|tender))\b",
+    r"\b(?:only|just) (?:call on|use|involve|need|bring in|contact) you (?:if|when|once|in the unlikely)\b",
+    r"\bprobably not even then\b|\bin name only\b",
+    r"\b(?:just|only|purely) (?:for|on) the (?:bid|application|tender|proposal|paperwork|website|brochure|"
+    r"team sheet|cv|credentials page)\b",
 )
 
 RF2_PADDED_INVOICE = (
@@ -736,6 +749,8 @@ RF2_ATTEST_ASK = (
     r"\b(?:write|sign|provide|give|send|do) (?:me |us |him |her |them )?(?:a |an |the )?(?:short |quick |brief )?"
     r"(?:letter|note|statement|certificate|form|email|e-mail|declaration|reference) (?:saying|stating|"
     r"confirming|certifying|to say|that says|to confirm)\b",
+    r"\b(?:sign|stamp|certify|countersign|sign off|initial)(?: off)? (?:it|this|that|the one|the (?:[\w-]+ )?"
+    r"(?:one|version|copy|draft))\b",
 )
 
 #: Signs that less was done than the record would say (used with ``RF2_ATTEST_ASK``).
@@ -768,6 +783,9 @@ RF2_SHORTFALL = (
     r"(?: really| actually| quite)?\s*(?:[,;-]|but\b|though\b|in fact\b)",
     r"\beven though (?:my|our|his|her|their|a|the|someone|somebody|another) (?:[\w-]+ )?(?:[\w-]+ )?(?:drew|did|"
     r"prepared|wrote|designed|produced|made|ran|delivered|completed)\b",
+    r"\byou (?:won'?t|wouldn'?t|don'?t|do not|needn'?t|will not|would not) (?:have time to |need to |have to |"
+    r"even need to |even have to |get to )?(?:visit|inspect|review|check|see|read|look at|come (?:round|over|"
+    r"out)|go (?:to|on) site|attend|meet (?:her|him|them))\b",
 )
 
 #: An endorsement, review or quote to be given (with ``RF2_NOT_EXPERIENCED``: one not based on experience).
@@ -895,6 +913,8 @@ RF3_ENDORSE = (
     r"\bwith your name and (?:title|photo|job title|credentials|role|logo)\b",
     r"\b(?:post|leave|write|add|give)(?: us| me| it)? (?:a |an |some )?(?:five-star |5-star |good |positive |glowing |"
     r"honest )?(?:[\w-]+ )?(?:reviews?|ratings?|testimonials?)\b",
+    r"\b(?:write|writing|contribute|contributing|provide|providing|do|doing) (?:me |us )?(?:a |an |the )?"
+    r"(?:short |brief |quick )?(?:foreword|preface|cover quote|back-cover quote|jacket quote|cover blurb)\b",
 )
 
 RF3_REVIEW = (
@@ -953,6 +973,8 @@ RF3_JOBS = (
     r"\b(?:work|working) (?:for|with|alongside|under) you\b",
     r"\b(?:any|a|some) (?:room|space|capacity|openings?|vacanc(?:y|ies)|place|placement|internship|position|"
     r"role|job) for (?:me|someone like me|an? [\w-]+(?: [\w-]+)?) (?:in|at|on|with) your\b",
+    r"\b(?:join|joining|work at|working at) (?:your|you at your) (?:[\w-]+ )?(?:practice|team|firm|studio|office|"
+    r"company|lab|department|clinic|school|organisation|organization|pharmacy|unit|kitchen|restaurant)\b",
 )
 
 RF3_MENTOR = (
@@ -983,6 +1005,7 @@ RF3_SHARE = (
     rf"\baccess to your (?:\w+ )?(?:{_MATERIAL_WORDS}|network|clients|contacts|list)\b",
     r"\b(?:export|pull|extract|download|print|run) (?:me |us |off )?(?:a |an |the |your )?(?:[\w'-]+ ){0,3}?"
     r"(?:list|spreadsheet|report|data|records|file|export|extract)\b",
+    rf"\b(?:let me have|let us have|get me|hand over|give me access to)\b[^.?!\n]{{0,50}}?\b(?:{_MATERIAL_WORDS})\b",
 )
 
 RF3_ADVICE = (
@@ -1020,6 +1043,7 @@ RF3_ADVICE = (
     r"\bwhere (?:should|do|can) i (?:start|begin|go|file|look)\b",
     r"\bwhen (?:should|do) i\b",
     r"\b(?:what|how|whether)\b[^.?!\n]{0,60}?\bdo you think (?:i|we) (?:should|could|need|ought)\b",
+    r"\b(?:mock|practice|dummy|trial) (?:interview|exam|viva|crit|presentation|pitch|assessment)\b",
 )
 
 #: Question forms that ask the reader's knowledge (used with a '?' in the sentence).

@@ -735,3 +735,49 @@ def test_engine_finds_every_match_a_plain_scan_finds() -> None:
                 assert plain <= found, (rx.pats[0][:60], sorted(plain - found))
                 for a in found - plain:
                     assert any(alt.match(low, a) for alt in rx.alts)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected", "known"),
+    [
+        ("Is there any chance I could join your practice for my year out?", {"RF3"}, False),
+        ("I'm preparing for my Part 3 exam. Would you be up for a quick mock interview one evening?", {"RF3"},
+         False),
+        ("Would you mind writing a short foreword for my self-published book on timber houses?", {"RF3"}, False),
+        ("Could we name you as our conservation architect on the bid? We'd only call on you if we win, and "
+         "probably not even then.", {"RF2", "RF3"}, False),
+        ("Our client needs a heritage statement by Monday. Could you just sign the one our junior drafted? "
+         "You won't have time to visit the site, but it's a standard one.", {"RF2"}, True),
+        ("I'm selling my house and the buyer's surveyor flagged some cracking. Could you write a letter saying "
+         "it's purely cosmetic? You won't need to come round, I'll send photos.", {"RF2"}, True),
+        ("We'd like your project in our brochure. We'd say you chose our windows for their quality - no one "
+         "will check.", {"RF2"}, True),
+        ("Can you let me have the contact details of the owners of the houses you've worked on?", {"RF2", "RF3"},
+         False),
+        ("Would you like to be a partner architect on our marketplace? Homeowners book consultations through "
+         "us and we take a 20% commission on every booking.", {"RF1"}, False),
+        ("It's Dan from the old office! I've set up a small rendering business and I'm offering friends a "
+         "launch discount - £150 per view. Shall I send a couple of examples?", {"RF1"}, True),
+    ],
+)
+def test_more_phrasings_of_each_flag(body: str, expected: set[str], known: bool) -> None:
+    assert trade_codes(body, ARCHITECT, known=known) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "known"),
+    [
+        ("We'd be delighted if you could join our judging panel in June. Judges receive a £250 fee and lunch.",
+         False),
+        ("I run the local Passivhaus meetup. Our next session is free and open to all. Would you like me to add "
+         "you to the mailing list?", False),
+        ("I'm a journalist writing about low-energy homes. Would you be willing to be quoted on why retrofits "
+         "matter?", False),
+        ("Please find attached the signed contract and our deposit invoice as discussed.", True),
+        ("We're updating our website and would love to feature the Brook Street project with a photo credit "
+         "to your practice. Is that OK with you?", True),
+        ("Reminder: your registration fee is due by 31 March. Pay online at the usual link.", False),
+    ],
+)
+def test_ordinary_mail_in_another_trade_gets_no_flag(body: str, known: bool) -> None:
+    assert trade_codes(body, ARCHITECT, known=known) == set()
