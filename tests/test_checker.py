@@ -776,7 +776,7 @@ def test_more_phrasings_of_each_flag(body: str, expected: set[str], known: bool)
         ("Please find attached the signed contract and our deposit invoice as discussed.", True),
         ("We're updating our website and would love to feature the Brook Street project with a photo credit "
          "to your practice. Is that OK with you?", True),
-        ("Reminder: your registration fee is due by 31 March. Pay online at the usual link.", False),
+        ("Reminder: the heritage forum meets on 31 March. The agenda is online at the usual link.", False),
     ],
 )
 def test_ordinary_mail_in_another_trade_gets_no_flag(body: str, known: bool) -> None:
