@@ -77,6 +77,8 @@ REQUEST_MARKERS = (
     r"\bwould (?:carry (?:a lot of |real |some |great )?weight|go a long way|really help)\b",
     r"\bwould (?:that|this|it) (?:work|be (?:ok|okay|possible|something))\b",
     r"\b(?:shall|should|can|may) i\b",
+    r"\b(?:just |only |simply )?needs? your (?:signature|stamp|sign-off|initials|seal|approval|name|"
+    r"countersignature)\b",
 )
 
 def trie_regex(phrases: tuple[str, ...] | list[str]) -> str:
@@ -751,6 +753,7 @@ RF2_ATTEST_ASK = (
     r"confirming|certifying|to say|that says|to confirm)\b",
     r"\b(?:sign|stamp|certify|countersign|sign off|initial)(?: off)? (?:it|this|that|the one|the (?:[\w-]+ )?"
     r"(?:one|version|copy|draft))\b",
+    r"\b(?:just |only |simply )?needs? your (?:signature|stamp|sign-off|initials|seal|countersignature)\b",
 )
 
 #: Signs that less was done than the record would say (used with ``RF2_ATTEST_ASK``).
