@@ -996,6 +996,36 @@ def _sender_addrs(message: ParsedMessage) -> list[str]:
     return out
 
 
+def _list_match(entries: Sequence[ListEntry], message: ParsedMessage, ctx: CheckContext
+                ) -> tuple[ListEntry, str] | None:
+    """The first list entry (RF2 reputation_watch / RF4 network_warnings) matching the sender, and what it
+    matched: one of the sender's addresses; or, for a person named by a notification relay without an
+    address, the address of the contact with that name, or an entry whose local part spells the name
+    ("desmond.harrow@..." for "Desmond Harrow")."""
+    addrs = _sender_addrs(message)
+    f = message.from_
+    by_name = bool(f and f.name and not f.address)
+    if by_name:
+        c = _contact_for(message, ctx)
+        if c is not None and c.address and c.address.lower() not in addrs:
+            addrs.append(c.address.lower())
+    for addr in addrs:
+        for e in entries:
+            if _matches(e, addr):
+                return e, addr
+    if by_name and f is not None and f.name:
+        words = _fold(f.name).split()
+        if len(words) >= 2:
+            for e in entries:
+                local, _at, _dom = e.pattern.strip().lower().partition("@")
+                if local and local != "*" and _LOCAL_SPLIT.split(_fold(local)) == words:
+                    return e, f'"{f.name}" (by name)'
+    return None
+
+
+_LOCAL_SPLIT = re.compile(r"[._\-+]+")
+
+
 def _who(message: ParsedMessage) -> str:
     f = message.from_
     if f is None:
@@ -1244,13 +1274,9 @@ def _list_evidence(name: str, entry: ListEntry, addr: str) -> str:
 
 def _rf2(doc: _Doc, message: ParsedMessage, ctx: CheckContext) -> list[_Hit]:
     hits: list[_Hit] = []
-    for addr in _sender_addrs(message):
-        for e in ctx.reputation_watch:
-            if _matches(e, addr):
-                hits.append(("reputation-watch", (_list_evidence("reputation_watch", e, addr),)))
-                break
-        if hits:
-            break
+    found_entry = _list_match(ctx.reputation_watch, message, ctx)
+    if found_entry is not None:
+        hits.append(("reputation-watch", (_list_evidence("reputation_watch", *found_entry),)))
     for rule_id, (rx, need_req) in _RF2.items():
         found = _find(doc, rx, request=need_req, skip=_THANKS if need_req else None)
         if not found:
@@ -1322,11 +1348,9 @@ def _rf4(message: ParsedMessage, ctx: CheckContext) -> list[_Hit]:
         if c.note:
             ev += f": {c.note}"
         hits.append(("negative-contact", (ev,)))
-    for addr in _sender_addrs(message):
-        for e in ctx.network_warnings:
-            if _matches(e, addr):
-                hits.append(("network-warning", (_list_evidence("network_warnings", e, addr),)))
-                return hits
+    found = _list_match(ctx.network_warnings, message, ctx)
+    if found is not None:
+        hits.append(("network-warning", (_list_evidence("network_warnings", found[0], found[1]),)))
     return hits
 
 

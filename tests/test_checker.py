@@ -781,3 +781,17 @@ def test_more_phrasings_of_each_flag(body: str, expected: set[str], known: bool)
 )
 def test_ordinary_mail_in_another_trade_gets_no_flag(body: str, known: bool) -> None:
     assert trade_codes(body, ARCHITECT, known=known) == set()
+
+
+def test_relay_person_matched_to_the_lists_by_name() -> None:
+    via = Via("invitations@circlenet.example", "notification", "Circlenet", None, None)
+    # network_warnings "dana.kite@postbox.example": the relay names Dana Kite but gives no address
+    hits = checker.check(msg("Let's connect!", "Dana Kite wants to connect", "Dana Kite", None, via=via), ctx())
+    assert rules_of(hits, "RF4") == {"network-warning"}
+    assert '"Dana Kite" (by name) matches network_warnings "dana.kite@postbox.example"' in evidence(hits, "RF4")
+    # reputation_watch "lars@pumpco.example" belongs to the contact named Lars Pump
+    c = ctx(contacts={"lars@pumpco.example": ContactInfo("lars@pumpco.example", "Lars Pump", "neutral", None)})
+    hits = checker.check(msg("Hello there", "Lars Pump sent you a message", "Lars Pump", None, via=via), c)
+    assert rules_of(hits, "RF2") == {"reputation-watch"}
+    # a one-word name or a domain pattern never matches by name
+    assert checker.check(msg("Hi", "Dana wants to connect", "Dana", None, via=via), ctx()) == []
