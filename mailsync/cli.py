@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from .config import Settings
     from .store import Store
     from .sync import SyncReport
@@ -46,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     ip.add_argument("--force", action="store_true", help="overwrite an existing file")
     fp = sub.add_parser("feedback", help="export your flag corrections as a corpus for bench/checker_eval.py")
     fp.add_argument("--export", metavar="DIR", required=True, help="folder to write profile.toml, sent/, requests/")
+    sub.add_parser("followups", help="requests answered with Scenario 1 during your break: follow up when it ends")
     return p
 
 
@@ -99,6 +102,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cmd_demo(args)
     if cmd == "feedback":
         return cmd_feedback(args)
+    if cmd == "followups":
+        return cmd_followups(args)
     return cmd_tui(args)
 
 
@@ -364,6 +369,35 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
     n = export_corpus(settings, store, Path(args.export))
     print(f"wrote {n} corrected requests to {args.export}")
+    return EXIT_OK
+
+
+def cmd_followups(args: argparse.Namespace, now: datetime | None = None) -> int:
+    """``gracebox followups``: the requests answered with Scenario 1 during the break
+    (``[profile] on_break_until``), one line each: id, sender, subject, "due <date>" (issue 3 item 6).
+    ``now`` (aware UTC, default the clock) only picks the heading: due now, or due after the break."""
+    from datetime import UTC
+    from datetime import datetime as clock
+
+    from . import followups
+
+    settings = _load(args, require_account=False)
+    until = settings.profile.on_break_until
+    if until is None:
+        print("no break set ([profile] on_break_until): no follow-ups")
+        return EXIT_OK
+    store = _open_store(settings)
+    with store.session() as s:
+        items = followups.followups(s, until)
+    today = (now or clock.now(UTC)).date()
+    due = followups.due_date(until)
+    if not items:
+        print(f"no follow-ups for the break until {until.isoformat()}")
+        return EXIT_OK
+    when = f"due since {due.isoformat()}" if today > until else f"due {due.isoformat()}, after your break"
+    print(f"{len(items)} follow-up{'s' if len(items) != 1 else ''} {when}:")
+    for line in followups.lines(items):
+        print(line)
     return EXIT_OK
 
 

@@ -385,3 +385,54 @@ def set_correction(session: Session, identity: str, code: str, action: str | Non
         session.flush()
     if action:
         session.add(Correction(identity=identity, code=code, action=action, created_at=datetime.now(UTC)))
+
+
+def corrections_of(session: Session, identity: str) -> dict[str, str]:
+    """The user's corrections on one request: code ("RF1".."RF7") -> "dismiss" | "add" (empty: none)."""
+    return corrections_for(session, [identity]).get(identity, {})
+
+
+def recheck_one(session: Session, settings: Settings, message_pk: int, now: datetime | None = None) -> list[FlagHit]:
+    """Check one stored request again from its raw bytes (parse -> build_context at ``now`` -> checker.check
+    -> ``apply_check``, which honours the user's corrections) and return the hits stored. Used after a
+    correction (the TUI's ``c``, issue 3 item 5). Raises LookupError when the request no longer exists."""
+    from . import parse as parse_mod
+
+    m = session.get(Message, message_pk)
+    if m is None or m.id is None:
+        raise LookupError(f"request {message_pk} no longer exists")
+    ctx = build_context(session, settings, now)
+    hits = checker.check(parse_mod.parse(bytes(m.raw)), ctx)
+    apply_check(session, m, hits, context_key(ctx))
+    session.add(m)
+    session.flush()
+    return hits_for(session, m.id)
+
+
+def accept_marked(session: Session, identity: str) -> bool:
+    """True when the request carries the user's "accepted" mark (a Decision kind "accept" source "mark")."""
+    q = select(Decision.id).where(Decision.request_identity == identity, Decision.kind == "accept",
+                                  Decision.source == "mark")
+    return session.exec(q).first() is not None
+
+
+def toggle_accept_mark(session: Session, message_pk: int, now: datetime | None = None) -> bool:
+    """The TUI's ``y`` ("accepted: I'll take this one", issue 3 item 6): record a Decision kind "accept"
+    source "mark" at ``now`` (aware UTC, default the clock) on the request, or remove the mark's decision
+    when it is there. Keeps ``Message.accepted`` in step. Returns the new state (True: marked). The mark
+    counts in RF5/RF6 like any accept decision. Raises LookupError when the request no longer exists."""
+    m = session.get(Message, message_pk)
+    if m is None:
+        raise LookupError(f"request {message_pk} no longer exists")
+    old = session.exec(select(Decision).where(Decision.request_identity == m.identity, Decision.kind == "accept",
+                                              Decision.source == "mark")).all()
+    if old:
+        for d in old:
+            session.delete(d)
+        m.accepted = False
+    else:
+        record_decision(session, m.identity, "accept", "mark", when=now)
+        m.accepted = True
+    session.add(m)
+    session.flush()
+    return m.accepted
