@@ -282,12 +282,18 @@ def render_body(settings: Settings, request: Message, scenario: str, hits: list[
 
 
 def render_consent_request(settings: Settings, request: Message, referral: Referral, *,
-                           today: date | None = None) -> str:
+                           topic: str | None = None, today: date | None = None) -> str:
     """Render the note asking ``referral`` whether they are open to being introduced to the request's sender
     (the article: introduce people only after asking them). Variables: those of ``template_variables`` plus
-    ``referral`` ({name, first_name, address, topics}). Raises errors.TemplateError as ``render_body``."""
+    ``referral`` ({name, first_name, address, topics}) and ``topic`` (short topic description or None).
+    The requester's details are withheld until the referral agreed (issue 3 item 7): ``sender`` has every
+    value None and ``request.subject`` is None, so even a user template can't leak them.
+    Raises errors.TemplateError as ``render_body``."""
     variables = template_variables(settings, request, today=today)
+    variables["sender"] = {"name": None, "first_name": None, "address": None}
+    variables["request"] = {**variables["request"], "subject": None}
     variables["referral"] = _referral_vars(referral)
+    variables["topic"] = _clean(topic)
     return render_template(settings, CONSENT_TEMPLATE, variables)
 
 
@@ -533,11 +539,14 @@ def build_reply(settings: Settings, request: Message, body: str, *, message_id: 
 
 
 def build_consent_request(settings: Settings, request: Message, referral: Referral, body: str, *,
-                          message_id: str, now: datetime | None = None) -> EmailMessage:
+                          message_id: str, now: datetime | None = None,
+                          topic: str | None = None) -> EmailMessage:
     """Build the note asking ``referral`` whether they are open to an introduction: To the referral,
-    Subject "Introduction? <original subject>"; not threaded with the request (a different conversation).
+    Subject "Introduction? <topic>" when ``topic`` is given (the requester's own subject may name them), else
+    "Introduction? <original subject>"; not threaded with the request (a different conversation).
     Raises errors.MessageError as ``build_message``."""
-    subject = f"Introduction? {header_safe(request.subject)}".strip()
+    about = topic if topic is not None else request.subject
+    subject = f"Introduction? {header_safe(about)}".strip()
     return build_message(settings, [Address(referral.name, referral.address)], subject, body,
                          message_id=message_id, now=now)
 

@@ -183,3 +183,29 @@ class Decision(SQLModel, table=True):
     kind: str
     source: str = "reply"
     decided_at: datetime | None = _ts()
+
+
+class Introduction(SQLModel, table=True):
+    """A Scenario 1 introduction, asked for consent first (issue 3 item 7; the article: introduce people only
+    after the third person agreed).
+
+    ``state``: asked (consent request queued/sent to the referral) | agreed | declined | introduced (the
+    introduction mail to both was queued). ``consent_reply_id`` / ``intro_reply_id`` are the outbox ``Reply``
+    rows of the consent request and of the introduction. ``topic`` is the short topic description the consent
+    request names (RF7 evidence terms); it never holds the requester's contact details. ``reply_seen`` is set
+    when a mail from the referral answering the consent request was synced (``reply_identity`` is that
+    message's identity); the state stays ``asked`` until the user marks it.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_identity: str = Field(index=True)
+    referral_name: str
+    referral_address: str
+    topic: str = ""
+    state: str = Field(default="asked", index=True)
+    consent_reply_id: int | None = Field(default=None, foreign_key="reply.id")
+    intro_reply_id: int | None = Field(default=None, foreign_key="reply.id")
+    reply_seen: bool = False
+    reply_identity: str | None = None
+    created_at: datetime | None = _ts()
+    updated_at: datetime | None = _ts()

@@ -57,6 +57,9 @@ MAX_ATTEMPTS = 24
 LOCK_WAIT_S = 10.0
 #: Reply states a flush works on.
 OPEN_STATES = ("queued", "sending", "sent")
+#: ``Reply.scenario`` values of the introduction flow (``introductions``): not a decision on the request
+#: (RF5/RF6 count decisions); a ``consent`` mail goes to a third person, so the original gets no \\Answered.
+NOT_DECISIONS = ("consent", "introduction")
 #: The message shown when there is no ``[smtp]`` table.
 NO_SMTP = "no [smtp] in the config; sending is off"
 
@@ -244,7 +247,8 @@ def resolve_unknown(session: Session, reply_id: int,
         reply.state, reply.error, reply.next_attempt_at = "queued", None, None
     elif action == "mark-sent":
         reply.state, reply.error, reply.sent_at = "sent", None, n
-        inbox.record_decision(session, reply.request_identity, reply.scenario, "reply", n)
+        if reply.scenario not in NOT_DECISIONS:
+            inbox.record_decision(session, reply.request_identity, reply.scenario, "reply", n)
     elif action == "discard":
         reply.state = "discarded"
         reply.error = "discarded by you; delivery unknown"
@@ -512,7 +516,8 @@ def _mark_sent(store: Store, reply_id: int, now: datetime, **fields: Any) -> Non
         for k, v in fields.items():
             setattr(r, k, v)
         s.add(r)
-        inbox.record_decision(s, r.request_identity, r.scenario, "reply", now)
+        if r.scenario not in NOT_DECISIONS:
+            inbox.record_decision(s, r.request_identity, r.scenario, "reply", now)
         s.flush()
         req = _request_of(s, r)
         if req is not None:
@@ -633,8 +638,10 @@ def _after_send(store: Store, settings: Settings, imap: _Imap, reply_id: int) ->
                 s.add(r)
                 s.commit()
             if not r.answered:
-                req = _request_of(s, r)
-                if req is None or (req.folder_id is None and not req.message_id):
+                req = None if r.scenario == "consent" else _request_of(s, r)
+                if r.scenario == "consent":
+                    pass  # sent to the referral, not an answer to the request
+                elif req is None or (req.folder_id is None and not req.message_id):
                     notes.append("the original is not on the server")
                 else:
                     folder, uid = _original_uid(s, conn, settings, req)

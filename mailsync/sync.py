@@ -139,6 +139,9 @@ def run_sync(settings: Settings, *, store: Store | None = None, progress: Progre
             run.sync_requests()
             run.recheck()
             report.context_key = run.ckey
+            from .introductions import link_consent_replies  # never raises: trouble is a warning
+
+            report.warnings.extend(link_consent_replies(store))
             if flush:
                 from . import send
 

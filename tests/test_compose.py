@@ -159,7 +159,8 @@ def test_mail_text_is_data_not_template_source() -> None:
 def test_consent_request_and_introduction(req: Message) -> None:
     s = settings(FULL_PROFILE)
     ask = compose.render_consent_request(s, req, REFERRAL)
-    assert ask.startswith("Hi Olu,\n\nSam Okoro <sam@asker.example> got in touch with me")
+    assert ask.startswith("Hi Olu,\n\nSomeone got in touch with me")
+    assert "sam@asker.example" not in ask and "Sam" not in ask  # withheld until the referral agreed
     assert "databases, query tuning" in ask
     assert "Would you be open to an introduction?" in ask
     intro = compose.render_introduction(s, req, REFERRAL)
