@@ -28,6 +28,7 @@ from .data import Query
 from .messages import (
     DetailLoaded,
     DraftSaved,
+    FollowupsLoaded,
     MeterLoaded,
     PageLoaded,
     ReplyPrepared,
@@ -38,6 +39,7 @@ from .messages import (
     SyncProgress,
     WorkFailed,
 )
+from .screens.corrections import CorrectionsDialog
 from .screens.help import HelpScreen
 from .screens.inbox import FILTER_CYCLE, InboxScreen
 from .screens.note import NoteDialog
@@ -181,6 +183,19 @@ class GraceboxApp(App[int]):
 
         self.push_screen(NoteDialog(sender), done)
 
+    def ask_corrections(self, message_pk: int, subject: str, flagged: set[str], corrections: dict[str, str]) -> None:
+        """Open the ``c`` dialog; a toggled flag is stored and the request re-checked in a worker."""
+
+        def done(choice: tuple[str, str | None] | None) -> None:
+            if choice is not None:
+                self._correct(message_pk, choice[0], choice[1])
+
+        self.push_screen(CorrectionsDialog(subject, flagged, corrections), done)
+
+    def toggle_accept(self, message_pk: int) -> None:
+        """Toggle the "accepted: I'll take this one" mark (``y``) in a worker; the meter follows."""
+        self._accept(message_pk)
+
     # --- routing from workers ---------------------------------------------------------------------
     def on_page_loaded(self, msg: PageLoaded) -> None:
         """Hand a loaded page to the list and refresh the status line."""
@@ -218,6 +233,14 @@ class GraceboxApp(App[int]):
         if self._going_away():
             return
         self.inbox.query_one("#topbar", TopBar).set_meter(msg.text)
+
+    def on_followups_loaded(self, msg: FollowupsLoaded) -> None:
+        """Show (or hide) the one-line notice of follow-ups due after the break."""
+        if self._going_away():
+            return
+        n = msg.count
+        self.inbox.set_notice(f"{n} follow-up{'s' if n != 1 else ''} due since {msg.since} — press F to list"
+                              if n else "")
 
     def _reply_screen(self, message_pk: int | None = None) -> ReplyScreen | None:
         for s in reversed(self.screen_stack):
@@ -310,6 +333,8 @@ class GraceboxApp(App[int]):
     def _meter(self) -> None:
         try:
             self.post_message(MeterLoaded(data.meter_text(self.store, self.settings, self.clock())))
+            n, since = data.followups_due(self.store, self.settings, self.clock())
+            self.post_message(FollowupsLoaded(n, since.isoformat() if since else None))
         except Exception as exc:  # noqa: BLE001
             self.post_message(WorkFailed("meter", _line(exc)))
 
@@ -328,7 +353,8 @@ class GraceboxApp(App[int]):
     @work(thread=True, group="page", exit_on_error=False)
     def _load_page(self, generation: int, query: Query, offset: int, total: int | None = None) -> None:
         try:
-            self.post_message(PageLoaded(generation, data.load_page(self.store, query, offset, total=total)))
+            self.post_message(PageLoaded(generation, data.load_page(self.store, query, offset, total=total,
+                                                                    settings=self.settings)))
         except Exception as exc:  # noqa: BLE001
             self.post_message(WorkFailed("list", _line(exc)))
 
@@ -402,6 +428,25 @@ class GraceboxApp(App[int]):
             self.post_message(StoreChanged(message_pk, f"noted {addr} as a bad experience; re-checked {n}"))
         except Exception as exc:  # noqa: BLE001
             self.post_message(WorkFailed("note", _line(exc)))
+
+    @work(thread=True, group="store", exit_on_error=False)
+    def _correct(self, message_pk: int, code: str, action: str | None) -> None:
+        try:
+            with self._write_lock:
+                note = data.set_correction(self.store, self.settings, message_pk, code, action, self.clock())
+            self.post_message(StoreChanged(message_pk, note))
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(WorkFailed("correction", _line(exc)))
+
+    @work(thread=True, group="store", exit_on_error=False)
+    def _accept(self, message_pk: int) -> None:
+        try:
+            with self._write_lock:
+                marked = data.toggle_accept(self.store, message_pk, self.clock())
+            self.post_message(StoreChanged(message_pk, "accepted by you: you'll take this one" if marked
+                                           else "accepted mark removed"))
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(WorkFailed("accepted mark", _line(exc)))
 
     @work(thread=True, group="sync", exit_on_error=False)
     def _sync(self) -> None:

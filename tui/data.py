@@ -60,6 +60,10 @@ class Detail:
     hits: tuple[FlagHit, ...]
     capacity: tuple[FlagHit, ...]
     suggested: str
+    #: The user's corrections: code -> "dismiss" | "add" (a dismissed RF5/RF6 is left out of ``capacity``).
+    corrections: tuple[tuple[str, str], ...] = ()
+    #: True when the user marked the request "accepted: I'll take this one" (``y``).
+    accepted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +83,23 @@ class ReplyDraft:
     no_reply: str | None = None
 
 
-def load_page(store: Store, query: Query, offset: int, limit: int = PAGE_SIZE, total: int | None = None) -> Page:
+#: The list filter of the ``F`` key: the follow-ups after a break (``mailsync.followups``), not a listing filter.
+FOLLOWUPS = "followups"
+
+
+def load_page(store: Store, query: Query, offset: int, limit: int = PAGE_SIZE, total: int | None = None,
+              settings: Settings | None = None) -> Page:
     """Fetch one page of the list (newest first) plus the total count for ``query``; a known ``total``
-    (a further page of the same list) skips the count query."""
+    (a further page of the same list) skips the count query. The ``followups`` filter needs ``settings``
+    (the break date); without them it lists nothing."""
     search = query.search or None
+    if query.filter == FOLLOWUPS:
+        from mailsync import followups
+
+        with store.session() as s:
+            until = settings.profile.on_break_until if settings is not None else None
+            every = followups.request_rows(s, until, search)
+        return Page(query, offset, tuple(every[offset:offset + limit]), len(every))
     with store.session() as s:
         if total is None:
             total = listing.count_requests(s, query.filter, search)
@@ -128,11 +145,52 @@ def load_detail(store: Store, settings: Settings, message_pk: int, now: datetime
         from mailsync import inbox
 
         hits = inbox.hits_for(s, message_pk)
-        cap = _capacity(s, settings, now)
+        corr = inbox.corrections_of(s, m.identity)
+        cap = [h for h in _capacity(s, settings, now) if corr.get(h.code) != "dismiss"]
+        accepted = inbox.accept_marked(s, m.identity)
     codes = {h.code for h in hits} | {h.code for h in cap}
     from mailsync import checker
 
-    return Detail(m, tuple(hits), tuple(cap), checker.suggest(codes))
+    return Detail(m, tuple(hits), tuple(cap), checker.suggest(codes), tuple(sorted(corr.items())), accepted)
+
+
+def set_correction(store: Store, settings: Settings, message_pk: int, code: str, action: str | None,
+                   now: datetime) -> str:
+    """Store the user's correction of ``code`` on a request (action "dismiss" | "add" | None to clear,
+    ``inbox.set_correction``) and re-check it from its raw bytes (``inbox.recheck_one``). Returns a one-line
+    note for the status line. Raises LookupError when the request no longer exists."""
+    from mailsync import inbox
+
+    with store.session() as s:
+        m = s.get(Message, message_pk)
+        if m is None:
+            raise LookupError("the request is gone from the database")
+        inbox.set_correction(s, m.identity, code, action)
+        s.flush()
+        inbox.recheck_one(s, settings, message_pk, now)
+    return {"dismiss": f"{code} dismissed by you", "add": f"{code} added by you"}.get(
+        action or "", f"your correction of {code} cleared")
+
+
+def toggle_accept(store: Store, message_pk: int, now: datetime) -> bool:
+    """Toggle the "accepted: I'll take this one" mark (``inbox.toggle_accept_mark``); returns the new state."""
+    from mailsync import inbox
+
+    with store.session() as s:
+        return inbox.toggle_accept_mark(s, message_pk, now)
+
+
+def followups_due(store: Store, settings: Settings, now: datetime) -> tuple[int, date | None]:
+    """(number of follow-ups due at ``now``, the day they fell due) for the inbox notice; (0, None) while
+    the break lasts or when none is set."""
+    from mailsync import followups
+
+    until = settings.profile.on_break_until
+    with store.session() as s:
+        items = followups.due_now(s, until, now.date())
+    if not items or until is None:
+        return 0, None
+    return len(items), followups.due_date(until)
 
 
 def prepare_reply(store: Store, settings: Settings, message_pk: int, scenario: str | None,

@@ -108,3 +108,11 @@ class WorkFailed(Message):
 
     what: str
     error: str
+
+
+@dataclass
+class FollowupsLoaded(Message):
+    """Follow-ups after a break: ``count`` due now, fallen due on ``since`` (ISO date) or None."""
+
+    count: int
+    since: str | None = None

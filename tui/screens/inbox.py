@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from ..data import Page, Query
+from ..data import FOLLOWUPS, Page, Query
 from ..widgets.detail import DetailView
 from ..widgets.meter import TopBar
 from ..widgets.request_list import AGE_W, BADGE_W, SENDER_W, STATUS_W, RequestList
@@ -40,6 +40,12 @@ class InboxScreen(Screen[None]):
         Binding("2", "reply('scenario2')", "Scenario 2", id="inbox.scenario2"),
         Binding("a", "archive", "Archive", id="inbox.archive"),
         Binding("x", "note", "Bad exp.", tooltip="Note a negative experience with the sender", id="inbox.note"),
+        Binding("c", "corrections", "Correct", tooltip="Correct the red flags: dismiss a wrong one, add a missing one",
+                id="inbox.corrections", show=False),
+        Binding("y", "accept_mark", "Accepted", tooltip="Accepted: I'll take this one (again: remove the mark)",
+                id="inbox.accept", show=False),
+        Binding("F", "followups", "Follow-ups", tooltip="List the follow-ups due after your break",
+                id="inbox.followups", show=False),
         Binding("escape", "back", "Back to the list / clear search", id="inbox.back", show=False),
     ]
 
@@ -68,6 +74,7 @@ class InboxScreen(Screen[None]):
                 yield Static(self._columns(), id="list-header")
                 yield RequestList(self._clock, id="requests")
             yield DetailView(self._clock, id="detail")
+        yield Static(Text(""), id="notice")
         yield Static(Text(""), id="status")
         yield Footer()
 
@@ -90,7 +97,14 @@ class InboxScreen(Screen[None]):
     def on_mount(self) -> None:
         """Set up once mounted."""
         self.query_one("#search", Input).display = False
+        self.query_one("#notice", Static).display = False
         self.request_list.focus()
+
+    def set_notice(self, text: str) -> None:
+        """Show a one-line notice above the status line (e.g. follow-ups due); "" hides it."""
+        box = self.query_one("#notice", Static)
+        box.update(Text(text))
+        box.display = bool(text)
 
     # --- status -----------------------------------------------------------------------------------
     def set_status(self, note: str | None = None) -> None:
@@ -211,6 +225,28 @@ class InboxScreen(Screen[None]):
             self.notify("This request has no sender address to note.", severity="warning")
             return
         self.gapp.ask_note(row.id, row.from_name, row.from_address)
+
+    def action_corrections(self) -> None:
+        """``c``: correct the red flags of the highlighted request (issue 3 item 5)."""
+        pk = self._current()
+        if pk is None:
+            return
+        d = self.detail.detail
+        if d is None or d.message.id != pk:
+            self.notify("The request is still loading; try again.", severity="warning")
+            return
+        flagged = {h.code for h in d.hits if h.rule != "corrected-by-you"} | {h.code for h in d.capacity}
+        self.gapp.ask_corrections(pk, d.message.subject, flagged, dict(d.corrections))
+
+    def action_accept_mark(self) -> None:
+        """``y``: mark the highlighted request "accepted: I'll take this one" (again: remove the mark)."""
+        pk = self._current()
+        if pk is not None:
+            self.gapp.toggle_accept(pk)
+
+    def action_followups(self) -> None:
+        """``F``: list the follow-ups due after the break (the "followups" filter)."""
+        self.set_filter(FOLLOWUPS)
 
 
 __all__ = ["AGE_W", "FILTER_CYCLE", "InboxScreen", "STATUS_W"]

@@ -74,6 +74,8 @@ class FlagCard(Widget):
         out = Text()
         out.append(f"{self.code} {slug}", style=st("flag-card--title"))
         out.append(f"  {total:g} points" + ("  (computed now)" if self.computed else ""))
+        if any(h.rule == "corrected-by-you" for h in self.hits):
+            out.append("  corrected by you", style=st("flag-card--title"))
         for h in self.hits:
             out.append("\n")
             out.append(f"{h.points:+g} {h.rule}", style=st("flag-card--rule"))
@@ -94,7 +96,7 @@ class FlagCard(Widget):
 class DetailView(VerticalScroll, can_focus=True):
     """Headers, flag cards and body of the highlighted request (``show``)."""
 
-    COMPONENT_CLASSES = {"detail--label"}
+    COMPONENT_CLASSES = {"detail--label", "detail--dismissed"}
 
     def __init__(self, clock: Callable[[], datetime], *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -141,7 +143,14 @@ class DetailView(VerticalScroll, can_focus=True):
             ago = age_text(when, self._clock())
             line("Date", Text(when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") + (f" ({ago} ago)" if ago else "")))
         line("Subject", safe_text(m.subject or "(no subject)", single_line=True))
-        line("Status", Text(f"{m.status} · suggested: {SCENARIO_LABELS.get(d.suggested, d.suggested)}"))
+        status = Text(f"{m.status} · suggested: {SCENARIO_LABELS.get(d.suggested, d.suggested)}")
+        if d.accepted:
+            status.append(" · accepted by you")
+        line("Status", status)
+        dimmed = self.get_component_rich_style("detail--dismissed")
+        for code, action in d.corrections:
+            if action == "dismiss":
+                line("Flag", Text(f"{code} dismissed by you (c to undo)", style=dimmed))
         for w in m.parse_warnings or []:
             line("Warning", safe_text(w, single_line=True))
         return out
