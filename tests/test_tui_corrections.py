@@ -229,3 +229,22 @@ def test_followups_cli_on_a_fixed_clock(tmp_path: Path, capsys: pytest.CaptureFi
                    encoding="utf-8")
     assert cli.main(["--config", str(cfg), "followups"]) == 0
     assert capsys.readouterr().out.strip() == "no break set ([profile] on_break_until): no follow-ups"
+
+
+async def test_help_lists_the_new_keys(env, tmp_path: Path) -> None:
+    from textual.binding import Binding
+
+    from tui.screens.help import HelpScreen
+
+    for b in CorrectionsDialog.BINDINGS:
+        assert isinstance(b, Binding) and b.id and b.description
+    settings, store, _ = env
+    app = GraceboxApp(settings, store, demo_outbox=tmp_path / "out", clock=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = static_text(app, "#help-text")
+        for needle in ("inbox.corrections", "inbox.accept", "inbox.followups", "Accepted: I'll take this one"):
+            assert needle in text
