@@ -41,7 +41,7 @@ from . import rules as R
 from .types import FLAG_SLUGS, CheckContext, ContactInfo, FlagHit, ListEntry, ParsedMessage
 
 #: Bump when rules change: stored flags are recomputed by the next sync.
-CHECKER_VERSION = 3
+CHECKER_VERSION = 4
 
 #: Flags that are stored with the message (content and lists); RF5/RF6 depend on the clock and are
 #: computed when shown (``capacity_hits``).
@@ -747,6 +747,14 @@ _RF3_FAVOURS: tuple[tuple[str, _Rx], ...] = (
     ("advice", _G(R.RF3_ADVICE)),
 )
 _RF3_QUESTION = _G(R.RF3_QUESTION)
+_ASK_FRAMES = tuple(re.compile(p) for p in R.RF3_ASK_FRAMES)
+_BE_ROLE = _rx(R.RF3_BE_ROLE)
+_NOUN_ASK = _rx(R.RF3_NOUN_ASK)
+_ADVICE_Q = _rx(R.RF3_ADVICE_QUESTION)
+_OFFER_OBJECT = _rx(R.RF3_OFFER_OBJECT)
+_OFFERED = _rx(R.RF3_OFFERED_TO_READER)
+_FOR_SENDER = re.compile(r"\b(?:my|me)\b")
+_NEXT_WORD = re.compile(r"\s*([a-z'-]+)")
 _RF3_CALL = _G(R.RF3_CALL)
 _RF7_ASK = _G(R.RF7_ASK)
 _RF7_KNOWLEDGE = _G(R.RF7_KNOWLEDGE)
@@ -1313,8 +1321,74 @@ def _rf2(doc: _Doc, message: ParsedMessage, ctx: CheckContext) -> list[_Hit]:
     return hits
 
 
-def _rf3(doc: _Doc, message: ParsedMessage) -> list[_Hit]:
-    """Favour and time asks (the caller has checked that the sender is not known)."""
+def _ask_stem(word: str) -> str:
+    """Base form of the first word of an ask ("sharing" -> "share", "introduced" -> "introduce")."""
+    for suf in ("ing", "ed"):
+        if word.endswith(suf) and len(word) > len(suf) + 2:
+            base = word[: -len(suf)]
+            if len(base) > 2 and base[-1] == base[-2] and base[-1] not in "ls":
+                return base[:-1]  # "putting" -> "put"
+            return base
+    return word
+
+
+def _not_favour(word: str, nxt: str) -> bool:
+    """True when an ask starting with ``word`` (then ``nxt``) is an offer, a sales call or a courtesy."""
+    stop = R.RF3_ASK_NOT_FAVOUR
+    forms = {word, _ask_stem(word), _ask_stem(word) + "e"}
+    for w in forms:
+        if w in stop or f"{w} {nxt}" in stop:
+            return True
+    return not (forms & R.RF3_FAVOUR_VERBS)
+
+
+def _generic_asks(doc: _Doc, skip: frozenset[int], selling: bool) -> list[tuple[int, int, int]]:
+    """Request sentences addressed to the reader, found by grammar rather than by favour phrase (article
+    red flag 3): "could you VERB", "would you be willing to VERB", "I'd be grateful if you VERB", "I was
+    hoping you could VERB", "please VERB", "would you be my mentor"; noun asks ("your feedback", "a
+    reference from you") and direct advice questions ("what would you recommend?", "should I ...?") unless
+    the mail is selling. The verb must not be an offer, a sales call to action or a courtesy
+    (``RF3_ASK_NOT_FAVOUR``). Returns (sentence index, start, end) in flat offsets; sentences in ``skip``
+    (thanks, sales meetings, pitch sentences) are ignored."""
+    out: list[tuple[int, int, int]] = []
+    for i in range(len(doc.sents)):
+        if i in skip:
+            continue
+        low = doc.lower_sent(i)
+        nxt = doc.lower_sent(i + 1) if i + 1 < len(doc.sents) and doc.para[i + 1] == doc.para[i] else ""
+        if _OFFERED.search(low) or _OFFERED.search(nxt):
+            continue
+        off = doc.starts[i]
+        hit: tuple[int, int] | None = None
+        for frame in _ASK_FRAMES:
+            for m in frame.finditer(low):
+                v = m.group("v")
+                nm = _NEXT_WORD.match(low, m.end())
+                if _not_favour(v, nm.group(1) if nm else ""):
+                    continue
+                clause = low[m.end():m.end() + 90]
+                om = _OFFER_OBJECT.search(clause)
+                if om is None or _FOR_SENDER.search(clause, 0, om.start()):
+                    hit = (m.start(), m.end())
+                    break
+            if hit:
+                break
+        if hit is None and doc.is_request(i):
+            m = _BE_ROLE.search(low)
+            if m is None and not selling:
+                m = _NOUN_ASK.search(low)
+                if m is None and "?" in low:
+                    m = _ADVICE_Q.search(low)
+            if m is not None:
+                hit = (m.start(), m.end())
+        if hit:
+            out.append((i, off + hit[0], off + hit[1]))
+    return out
+
+
+def _rf3(doc: _Doc, message: ParsedMessage, selling: bool = False) -> list[_Hit]:
+    """Favour and time asks (the caller has checked that the sender is not known). ``selling``: RF1 fired,
+    so a generic ask must not sit in a pitch sentence and noun/advice-question asks are not counted."""
     asks: list[tuple[int, str, int, int]] = []
     taken: set[int] = set()
     for what, rx in _RF3_FAVOURS:
@@ -1325,6 +1399,14 @@ def _rf3(doc: _Doc, message: ParsedMessage) -> list[_Hit]:
     for i, a, b in _find(doc, _RF3_QUESTION, request=True, skip=_THANKS, limit=3):
         if i not in taken and "?" in doc.lower_sent(i):
             asks.append((i, "advice", a, b))
+            taken.add(i)
+    skip = doc.sentence_set(_THANKS) | doc.sentence_set(_SALES_MEETING)
+    if selling:
+        for rid in ("pitch-offering", "pitch-pricing", "pitch-call-to-action", "pay-to-play", "investment-pitch"):
+            skip = skip | doc.sentence_set(_RF1[rid])
+    for i, a, b in _generic_asks(doc, skip, selling):
+        if i not in taken and len(asks) < 6:
+            asks.append((i, "a request addressed to you", a, b))
             taken.add(i)
     hits: list[_Hit] = []
     who = f"no earlier mail with {_who(message)}"
@@ -1562,7 +1644,7 @@ def check(message: ParsedMessage, context: CheckContext) -> list[FlagHit]:
     rf2 = _rf2(doc, message, ctx) + _phrase_hits(doc, ctx, "RF2", "reputation-phrase")
     out += _score("RF2", rf2, ctx)
     if not known:
-        rf3 = _rf3(doc, message)
+        rf3 = _rf3(doc, message, any(h.code == "RF1" for h in out))
         for rule_id, ev in _phrase_hits(doc, ctx, "RF3", "premature-ask-phrase"):
             rf3.append((rule_id, ev + (f"no earlier mail with {_who(message)}",)))
         out += _score("RF3", rf3, ctx)

@@ -1428,3 +1428,100 @@ _EXPERTISE_GENERIC_WORDS = """
     customer customers staff process processes quality standard standards listed
     """
 EXPERTISE_GENERIC = frozenset(_EXPERTISE_GENERIC_WORDS.split())
+
+# --------------------------------------------------------------------------------------------------
+# RF3 generic asks (article red flag 3): a request addressed to the reader recognised by its grammar, not by
+# a favour phrase. The verb (or object) after the request frame decides: offers to the reader, sales calls to
+# action and courtesy formulas are not favours.
+# --------------------------------------------------------------------------------------------------
+
+#: Request frames addressed to the reader; group ``v`` is the first word of what is asked.
+RF3_ASK_FRAMES = (
+    r"\b(?:could|would|can|will) you (?:please |kindly |possibly |perhaps |maybe |also |at all |ever |just |quickly )*"
+    r"(?:consider )?(?P<v>[a-z'-]+)",
+    r"\b(?:would|are|were) you (?:be )?(?:able|willing|open|happy|prepared|free|in a position) to (?P<v>[a-z'-]+)",
+    r"\b(?:i|we)(?:'d| would) (?:really |so |very |be (?:so |very |really )?)?(?:love|like|be grateful|grateful|"
+    r"appreciate it|appreciate|be thankful|be delighted|be glad) if you (?:could |would |might |were able to "
+    r"|can )?(?P<v>[a-z'-]+)",
+    r"\b(?:i|we)(?: was| am|'m| were|'re| are)? (?:hoping|wondering if|wondering whether) (?:that )?you "
+    r"(?:could|might|would|can|'d|'d be able to|would be able to|might be able to) (?P<v>[a-z'-]+)",
+    r"\bany chance you (?:could|might|would|can|'d) (?P<v>[a-z'-]+)",
+    r"\bis it possible for you to (?P<v>[a-z'-]+)",
+    r"\b(?:do|would) you (?:mind|have (?:the )?time to) (?P<v>[a-z'-]+)",
+    r"^(?:(?:so|and|also|but|now|hi|hello) ?,? )?please (?:could you |would you |can you )?(?P<v>[a-z'-]+)",
+)
+
+#: What is asked is not a favour when it starts with one of these words (stems; "-ing"/"-ed" are stripped):
+#: offers to the reader, connection/invitation formulas, sales calls to action, courtesy formulas.
+_ASK_NOT_FAVOUR_WORDS = """
+    speak present talk keynote judge host chair moderate attend come visit join appear feature be accept
+    connect link follow add like want enjoy interest consider try test trial book schedule register
+    subscribe unsubscribe claim confirm reply respond rsvp click see take find note feel let excuse
+    forgive pardon bear rest allow don't do not hesitate keep remember treat say thank buy order
+    purchase upgrade switch renew pay use start receive collect pick download install call ring phone
+    meet chat hop jump grab imagine believe a an the our my your this that these those it there here me us
+    him her them any some so not just what which who how where when why whether if mind collaborate partner
+    hear discuss explore learn submit serve
+"""
+RF3_ASK_NOT_FAVOUR = frozenset(_ASK_NOT_FAVOUR_WORDS.split()) | frozenset((
+    "check out", "sign up", "get back", "get in", "look out", "look forward", "put up"))
+
+#: In the clause after the ask verb, an offer to the reader (a talk, a board seat, an award) or a commercial
+#: object (purchasing, the sender's product) makes the ask an invitation or a sales step, not a favour; unless
+#: "my"/"me" comes first (the sender's own CV or work).
+RF3_OFFER_OBJECT = (
+    r"\b(?:talk|seminar|lecture|keynote|webinar|workshop|panel|podcast|masterclass|colloquium|plenary|symposium|"
+    r"summit|conference|special issue|journal|award|prize|purchas\w*|procure\w*|supplier|vendor|pricing|price list|"
+    r"quote for)\b",
+    r"\bour (?:[\w-]+ )?(?:product|platform|service|solution|tool|kit|app|software|catalog|catalogue|range|"
+    r"directory|network|community|board|committee|event|programme|program|newsletter|offer|listing)s?\b",
+)
+
+#: Something given to the reader in the same sentence (a free sample, a fee, an honorarium): the ask is an
+#: offer or an exchange, not a favour.
+RF3_OFFERED_TO_READER = (
+    r"\b(?:free|no cost|complimentary|discount\w*|trial|samples?|demo|honorarium|stipend|compensat\w*|paid|"
+    r"fee|commission|in return|in exchange)\b",
+)
+
+
+#: Verbs of a favour done for the sender (stems): a generic ask counts only when its verb is one of these,
+#: so an unfamiliar verb is never read as a favour.
+_FAVOUR_VERB_WORDS = """
+    share send forward pass introduce put refer recommend write sign review read look check help advise mentor
+    supervise explain answer spare lend give provide post endorse vouch nominate sponsor support teach show walk
+    comment proofread edit critique assess evaluate suggest point tell fill complete vote back second countersign
+    witness certify approve sanction release email mail circulate repost boost mention guide coach host hire
+    employ
+"""
+RF3_FAVOUR_VERBS = frozenset(_FAVOUR_VERB_WORDS.split())
+
+#: Asks whose frame verb is on the not-a-favour list but whose object makes them a favour: "be my mentor",
+#: "be a referee for me", "do me a favour".
+RF3_BE_ROLE = (
+    r"\bdo (?:me|us) (?:a |one )?(?:small |quick |big |huge |little )?(?:favou?r|kindness)\b",
+    r"\b(?:be|being|serve as|serving as|act as|acting as) (?:my|our|a|an|one of my|one of our) (?:[\w-]+ )?"
+    r"(?:mentor|referee|reference|sponsor|adviser|advisor|"
+    r"reviewer|examiner|supervisor|coach|guarantor|witness|signatory|nominator|champion|sounding board)\b",
+)
+
+#: Noun asks: "your feedback", "a reference from you" in a request sentence.
+RF3_NOUN_ASK = (
+    r"\b(?:a|an|your) (?:quick |short |brief |honest |frank |expert |professional |written |personal |"
+    r"supporting |strong )?(?:referral|introduction|intro|reference|letter of (?:support|recommendation|reference)|"
+    r"review|feedback|advice|opinion|guidance|input|endorsement|signature|sign-off|recommendation)"
+    r"(?: from you)?\b",
+)
+
+#: Direct advice questions to the reader (counted in a sentence with '?').
+RF3_ADVICE_QUESTION = (
+    r"\bwhat would you (?:recommend|suggest|advise|do|say|charge|choose|pick)\b",
+    r"\bhow would you\b",
+    r"\bwhich (?:\w+ )?would you\b",
+    r"\bshould (?:i|we)\b(?! (?:set up|schedule|book|arrange|talk|chat|meet|hop|jump|connect|catch up))",
+    r"\b(?:do|would) you think (?:i|we|my|our|it(?:'s| is| would be) (?:worth|wise|better|possible))\b",
+    r"\bcan (?:i|we) (?:trust|rely on|ignore|skip|use)\b",
+    r"\bany (?:tips|advice|pointers)\b",
+    r"\bany (?:thoughts|ideas|suggestions) (?:on|about) (?:how|whether|what|which|my|the best)\b",
+    r"\bis (?:it|this|that) (?:normal|reasonable|fair|safe|legal|allowed|enough|too)\b",
+)

@@ -795,3 +795,55 @@ def test_relay_person_matched_to_the_lists_by_name() -> None:
     assert rules_of(hits, "RF2") == {"reputation-watch"}
     # a one-word name or a domain pattern never matches by name
     assert checker.check(msg("Hi", "Dana wants to connect", "Dana", None, via=via), ctx()) == []
+
+
+# --- RF3 generic asks: request grammar addressed to the reader, not favour phrases -------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a glassblower, a paramedic, a translator, a data librarian, a stonemason: verbs no favour list names
+        "I was hoping you could lend us your kiln logbook for the weekend.",
+        "Would you be willing to supervise my capstone audit on ambulance handovers?",
+        "I'd be grateful if you could proofread the Portuguese version of our brochure.",
+        "Is it possible for you to certify that my dataset meets your repository's standard?",
+        "Any chance you could give my apprentice a morning of your time at the quarry?",
+        "Would you consider serving as my referee for the guild membership?",
+        "Please circulate my fellowship notice among your trainees.",
+        "Do you mind checking my load calculations for the arch?",
+    ],
+)
+def test_rf3_generic_request_grammar_from_a_stranger(body: str) -> None:
+    hits = checker.check(msg("Hello,\n\n" + body + "\n\nRegards,\nSam"), ctx())
+    assert "RF3" in codes(hits), body
+    assert "a request addressed to you" in evidence(hits, "RF3") or "asks" in evidence(hits, "RF3")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Would you be willing to give a seminar in our lecture series next spring?",
+        "Would you be open to collaborating on the next grant round?",
+        "Would you be open to hearing about a senior role at a client of mine?",
+        "Would you like a free sample of our new glaze range?",
+        "Could you update your listing on our platform before Friday?",
+        "Please accept my apologies for writing out of the blue.",
+        "Please feel free to ignore this if you're busy.",
+        "Would you be available to speak on a panel at our summit?",
+        "Could you lend us a hand? We'd pay the usual fee, of course.",
+        "Should we set up a time to talk next week?",
+    ],
+)
+def test_rf3_generic_grammar_not_for_offers_invitations_or_courtesy(body: str) -> None:
+    assert "RF3" not in codes(checker.check(msg("Hello,\n\n" + body + "\n\nRegards,\nSam"), ctx())), body
+
+
+def test_rf3_generic_ask_in_quoted_text_is_ignored() -> None:
+    body = "Noted, thanks.\n\nOn Mon, 3 Mar 2025, Sam wrote:\n> Could you proofread my thesis chapter?\n"
+    assert "RF3" not in codes(checker.check(msg(body), ctx()))
+
+
+def test_rf3_generic_ask_needs_a_stranger() -> None:
+    body = "I was hoping you could lend us your kiln logbook for the weekend."
+    assert "RF3" not in codes(checker.check(msg(body, addr="felix.brandt@cobaltworks.example"), ctx()))
