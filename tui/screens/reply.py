@@ -11,16 +11,20 @@ import os
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static, TextArea
 
+from mailsync.types import Referral
+
 from ..data import ReplyDraft, edit_externally
 from ..safe import safe_text
 from ..widgets.detail import SCENARIO_LABELS
 from .confirm import ConfirmSend, recipients_text
+from .introductions import ConfirmText, IntroSent, ReferralPicker, SuggestionsLoaded, consent_question
 
 if TYPE_CHECKING:
     from ..app import GraceboxApp
@@ -49,6 +53,9 @@ class ReplyScreen(Screen[None]):
                 id="reply.switch", priority=True),
         Binding("ctrl+e", "external_editor", "$EDITOR", tooltip="Edit the text in $EDITOR (or $VISUAL)",
                 id="reply.editor", priority=True),
+        Binding("ctrl+r", "referrals", "Introduction",
+                tooltip="RF7: ask someone from [[profile.referrals]] whether they're open to an introduction",
+                id="reply.referrals", priority=True),
         Binding("escape", "leave", "Back (draft kept)", id="reply.leave", priority=True),
     ]
 
@@ -242,3 +249,72 @@ class ReplyScreen(Screen[None]):
         self.gapp.send_reply(self.message_pk, self.scenario or self.draft.scenario, self.text,
                              list(self.draft.recipients))
         self.app.pop_screen()
+
+    # --- introductions with consent (issue 3 item 7) ------------------------------------------------
+    def action_referrals(self) -> None:
+        """ctrl+r: for an RF7 request, list the referrals whose topics match; choosing one asks them first."""
+        d = self.draft
+        if d is None:
+            return
+        if not any(h.code == "RF7" for h in d.hits):
+            self.set_status("No RF7 (out of depth) on this request: no introduction to suggest.")
+            return
+        self.set_status("Looking for referrals…")
+        self._suggest(self.message_pk)
+
+    @work(thread=True, group="intro", exit_on_error=False)
+    def _suggest(self, message_pk: int) -> None:
+        from ..intro_data import suggestions
+
+        try:
+            sg = suggestions(self.gapp.store, self.gapp.settings, message_pk, self.gapp.clock())
+            self.post_message(SuggestionsLoaded(sg.topic, list(sg.referrals), sg.asked))
+        except Exception as exc:  # noqa: BLE001 - shown as one line
+            self.post_message(SuggestionsLoaded("", [], {}, str(exc).splitlines()[0] if str(exc) else "error"))
+
+    def on_suggestions_loaded(self, msg: SuggestionsLoaded) -> None:
+        """Show the referral picker (or say why not)."""
+        if msg.error:
+            self.set_status(f"Referrals: {msg.error}")
+            return
+        if not msg.referrals:
+            self.set_status("No referral in [[profile.referrals]] works on this topic.")
+            return
+        self.set_status("")
+
+        def chosen(r: Referral | None) -> None:
+            if r is None:
+                self.query_one(TextArea).focus()
+                return
+            if not self.gapp.can_send():
+                self.set_status("Sending needs [smtp] in the config: the consent request was not sent.")
+                return
+
+            def confirmed(ok: bool | None) -> None:
+                if ok:
+                    self.set_status(f"Asking {r.name}…")
+                    self._ask(self.message_pk, r)
+                else:
+                    self.query_one(TextArea).focus()
+
+            self.app.push_screen(ConfirmText(consent_question(r)), confirmed)
+
+        self.app.push_screen(ReferralPicker(msg.topic, msg.referrals, msg.asked), chosen)
+
+    @work(thread=True, group="intro", exit_on_error=False)
+    def _ask(self, message_pk: int, referral: Referral) -> None:
+        from ..intro_data import ask_consent
+
+        try:
+            out = ask_consent(self.gapp.store, self.gapp.settings, message_pk, referral, self.gapp.clock(),
+                              self.gapp.demo_outbox)
+            self.post_message(IntroSent("consent", out.state, out.detail))
+        except Exception as exc:  # noqa: BLE001 - shown as one line
+            self.post_message(IntroSent("consent", "failed", str(exc).splitlines()[0] if str(exc) else "error"))
+
+    def on_intro_sent(self, msg: IntroSent) -> None:
+        """Report the consent request's outcome."""
+        if msg.state == "sent":
+            self.set_status("Consent request sent; introduce them once they agree (i on the request).")
+        else:
+            self.set_status(f"Consent request {msg.state}: {msg.detail or ''}".strip())
