@@ -41,7 +41,7 @@ from . import rules as R
 from .types import FLAG_SLUGS, CheckContext, ContactInfo, FlagHit, ListEntry, ParsedMessage
 
 #: Bump when rules change: stored flags are recomputed by the next sync.
-CHECKER_VERSION = 4
+CHECKER_VERSION = 5
 
 #: Flags that are stored with the message (content and lists); RF5/RF6 depend on the clock and are
 #: computed when shown (``capacity_hits``).
@@ -1191,14 +1191,22 @@ class _Expertise:
 def _expertise(phrases: tuple[str, ...]) -> _Expertise:
     stems: set[str] = set()
     domains: set[str] = set()
+    broad: dict[str, set[str]] = {}
     for p in phrases:
         toks = _TOPIC_TOKEN.findall(p.lower())
         for t in toks:
             s = stem(t)
             if s not in _STOP_STEMS and s not in _GENERIC_STEMS and t not in R.EXPERTISE_GENERIC and len(t) > 2:
                 stems.add(s)
-        for domain, _term, _w, _a, _b in _lexicon_hits([_norm(t) for t in toks]):
-            domains.add(domain)
+        for domain, term, w, _a, _b in _lexicon_hits([_norm(t) for t in toks]):
+            # one broad word ("compliance" in "building regulations compliance") does not put a whole domain
+            # inside the expertise; a distinctive term does, and so do two different broad ones
+            # ("primary school teaching", "classroom behaviour")
+            if w >= 1.0 and term not in R.WEAK_TERMS:
+                domains.add(domain)
+            else:
+                broad.setdefault(domain, set()).add(term)
+    domains.update(d for d, terms in broad.items() if len(terms) >= 2)
     return _Expertise(phrases, frozenset(stems), frozenset(domains))
 
 
@@ -1530,7 +1538,8 @@ def _rf7(doc: _Doc, ctx: CheckContext, extra: _Rx | None) -> list[_Hit]:
             for j in (i - 1, i + 1):
                 if 0 <= j < len(doc.para) and doc.para[j] == doc.para[i]:
                     ask_sents.add(j)
-    first = min((p for p in doc.para if p >= 0), default=0)
+    # the subject line belongs to the first paragraph that asks (greetings and thanks come before it)
+    first = min((doc.para[i] for i, _a, _b in asks if doc.para[i] >= 0), default=0)
     if doc.para and doc.para[0] == -1 and _SUBJECT_Q.search(doc.sents[0]):
         ask_sents.add(0)  # "Question: should I register for VAT?" is the question the body points at
     topics: dict[int, _Topic] = {}

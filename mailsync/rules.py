@@ -1228,6 +1228,16 @@ DOMAINS: dict[str, tuple[str, ...]] = {
         financial advisor, life insurance, brokerage account, bridging loan, business loan, overdraft,
         tracker mortgage, fixed rate, lifetime isa, premium bonds
     """),
+    "charities and non-profits": _t("""
+        gift aid, gift-aided, gift-aid, charity commission, charity law, charitable status, registered charity,
+        charitable trust, trading subsidiary, restricted funds, unrestricted funds, trustee board, trustees,
+        501(c)(3), 501c3, non-profit status, nonprofit status, charitable incorporated organisation, cio
+    """),
+    "business sale and acquisitions": _t("""
+        ebitda, earn-out, earnout, acquisition, acquisitions, buyout, management buyout, mergers, m&a,
+        asset purchase, share purchase, heads of terms, letter of intent, goodwill, exit multiple,
+        sell the business, selling the business, business valuation, deferred consideration
+    """),
     "insurance": _t("""
         professional indemnity, professional indemnity insurance, public liability insurance,
         liability insurance, insurance policy, insurance premium, insurer, underwriter, insurance claim,
@@ -1380,7 +1390,7 @@ WEAK_TERMS = frozenset(_t("""
     regulator, liability, cloud, hosting, host, database, api, resume, cv, facilitation, morale, delegation,
     stakeholder, nerves, speech, storytelling, keynote, cluster, container, developer, backup, union, law,
     dose, drug, hospital, nurse, nursing, therapy, therapist, medicine, clinical, construction, extension,
-    renovation, elevation, architect, architecture, fiscal,
+    renovation, elevation, architect, architecture, fiscal, valuation,
     shipping, warehouse, inventory, pet, dog, cat, horse, baby, diet, supplement, restaurant, catering,
     mechanic, laptop, router, wifi, saas, ads, statistics, dataset, manufacturing, tolerances,
     enclosure, repository, mentoring, recruiter,

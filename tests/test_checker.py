@@ -847,3 +847,46 @@ def test_rf3_generic_ask_in_quoted_text_is_ignored() -> None:
 def test_rf3_generic_ask_needs_a_stranger() -> None:
     body = "I was hoping you could lend us your kiln logbook for the weekend."
     assert "RF3" not in codes(checker.check(msg(body, addr="felix.brandt@cobaltworks.example"), ctx()))
+
+
+# --- RF7: broad expertise words, specialist vocabulary, the subject names the question's topic ------------
+
+KNOWN = "felix.brandt@cobaltworks.example"
+
+
+def test_rf7_broad_expertise_word_does_not_cover_a_whole_domain() -> None:
+    # "compliance" in a fire-safety engineer's expertise is not data-protection law
+    fire = ctx(expertise=("fire safety engineering", "fire code compliance", "evacuation modelling"))
+    body = ("Hi,\n\nOur club keeps members' emergency contacts on a spreadsheet. Are we breaking GDPR by "
+            "keeping them after people leave, and do we need a data processing agreement with the host?\n\nAli")
+    hits = checker.check(msg(body, addr=KNOWN), fire)
+    assert "RF7" in codes(hits)
+    assert "gdpr" in evidence(hits, "RF7").lower()
+
+
+def test_rf7_charity_and_business_sale_vocabulary() -> None:
+    dentist = ctx(expertise=("restorative dentistry", "paediatric dentistry", "running a dental practice"))
+    charity = ("Hi,\n\nWe want a trading subsidiary for the café. Can its profits be gift-aided to the charity, "
+               "and do we need the Charity Commission's permission to lend it money?\n\nBea")
+    assert "RF7" in codes(checker.check(msg(charity, addr=KNOWN), dentist))
+    chef = ctx(expertise=("french cuisine", "menu development", "running a restaurant kitchen"))
+    sale = ("Hi,\n\nA chain wants to buy my bakery. Is four times EBITDA fair, and should I accept an earn-out "
+            "or insist on cash?\n\nTom")
+    hits = checker.check(msg(sale, addr=KNOWN), chef)
+    assert "RF7" in codes(hits)
+    assert "business sale and acquisitions" in evidence(hits, "RF7")
+
+
+def test_rf7_not_for_own_field_in_new_vocabulary() -> None:
+    # a charity lawyer asked about Gift Aid is inside their expertise
+    lawyer = ctx(expertise=("charity law", "gift aid and charity tax", "trustee governance"))
+    body = "Hi,\n\nCan a trading subsidiary's profits be gift-aided back to the charity each year?\n\nBea"
+    assert "RF7" not in codes(checker.check(msg(body, addr=KNOWN), lawyer))
+
+
+def test_rf7_subject_names_the_topic_of_a_later_paragraph() -> None:
+    planner = ctx(expertise=("urban planning", "conservation areas", "planning appeals"))
+    body = ("Dear Jo,\n\nThanks for the notes on the conservation area.\n\n"
+            "Separately: how long may we keep respondents' addresses under GDPR?\n\nBest,\nRa")
+    hits = checker.check(msg(body, subject="Data protection question", addr=KNOWN), planner)
+    assert "RF7" in codes(hits)
