@@ -41,7 +41,7 @@ from . import rules as R
 from .types import FLAG_SLUGS, CheckContext, ContactInfo, FlagHit, ListEntry, ParsedMessage
 
 #: Bump when rules change: stored flags are recomputed by the next sync.
-CHECKER_VERSION = 5
+CHECKER_VERSION = 6
 
 #: Flags that are stored with the message (content and lists); RF5/RF6 depend on the clock and are
 #: computed when shown (``capacity_hits``).
@@ -124,6 +124,11 @@ _SPECS: tuple[R.RuleSpec, ...] = (
     R.RuleSpec("padded-invoice", "RF2", 3.0, "Asks to pad or disguise an invoice", label="asks"),
     R.RuleSpec("material-ask", "RF2", 1.5, "Asks for documents or data, with one of the other RF2 signs",
                support=True, label="asks"),
+    R.RuleSpec("concealed-ask", "RF2", 1.5, "The ask is to be hidden from the people it affects", label="says"),
+    R.RuleSpec("others-material", "RF2", 1.5,
+               "Wants material that is someone else's or confidential by nature (applications, reviews, "
+               "exam papers, another client's files)", label="asks"),
+    R.RuleSpec("data-manipulation", "RF2", 3.0, "Asks to make up or alter data or images", label="asks"),
     R.RuleSpec("kickback", "RF2", 1.5, "Offers an undisclosed payment or kickback", label="offers"),
     R.RuleSpec("personal-data-ask", "RF2", 3.0, "Asks for other people's personal data", label="asks"),
     R.RuleSpec("personal-data", "RF2", 1.5, "Mentions other people's contact details", label="mentions"),
@@ -719,7 +724,9 @@ _RF2: dict[str, tuple[_Rx, bool]] = {
     "false-attestation": (_G(R.RF2_ATTESTATION), True),
     "lend-name": (_G(R.RF2_LEND_NAME), True),
     "no-real-role": (_G(R.RF2_NO_DELIVERY), False),
-    "padded-invoice": (_G(R.RF2_PADDED_INVOICE), False),
+    "padded-invoice": (_G(R.RF2_PADDED_INVOICE + R.RF2_QUOTE_SHORTFALL), False),
+    "others-material": (_G(R.RF2_OTHERS_MATERIAL), True),
+    "data-manipulation": (_G(R.RF2_DATA_MANIPULATION), False),
     "kickback": (_G(R.RF2_KICKBACK), False),
     "material-ask": (_G(R.RF3_SHARE), True),
     "personal-data-ask": (_G(R.RF2_PERSONAL_DATA_ASK), True),
@@ -728,7 +735,9 @@ _RF2: dict[str, tuple[_Rx, bool]] = {
     "guaranteed-return": (_G(R.RF2_GUARANTEED_RETURN), False),
     "credential-no-assessment": (_G(R.RF2_CREDENTIAL), False),
 }
-_ATTEST_ASK = _G(R.RF2_ATTEST_ASK)
+_ATTEST_ASK = _G(R.RF2_ATTEST_ASK + R.RF2_CERTIFY_AS)
+_HIDE = _G(R.RF2_HIDE_FROM_OTHERS)
+_CONF_ACK = _G(R.RF2_CONFIDENTIAL_ACK)
 _SHORTFALL = _G(R.RF2_SHORTFALL)
 _ENDORSE_OBJECT = _G(R.RF2_ENDORSE_OBJECT)
 _NOT_EXPERIENCED = _G(R.RF2_NOT_EXPERIENCED)
@@ -1302,10 +1311,22 @@ def _rf2(doc: _Doc, message: ParsedMessage, ctx: CheckContext) -> list[_Hit]:
             continue
         hits.append((rule_id, (f"{_SPEC[rule_id].label}: {_quote(doc, i, a, b)}",)))
     got = {r for r, _ev in hits}
+    asks_something = any(doc.is_request(i) for i in range(len(doc.sents)))
+    hide = _find(doc, _HIDE) if asks_something else []
+    if hide:
+        i, a, b = hide[0]
+        hits.append(("concealed-ask", (f"says: {_quote(doc, i, a, b)}",)))
+    if "confidential-ask" not in got and asks_something:
+        # "I know they're confidential, but ..." and a request
+        ack = _find(doc, _CONF_ACK)
+        if ack:
+            i, a, b = ack[0]
+            hits.append(("confidential-ask", (f"says: {_quote(doc, i, a, b)}",)))
+            got.add("confidential-ask")
     if "false-attestation" not in got:
-        # a record to sign, certify or vouch for, in a message that says less was done
+        # a record to sign, certify or vouch for, in a message that says less was done (or that it is hidden)
         ask = _find(doc, _ATTEST_ASK, request=True, skip=_THANKS)
-        short = _find(doc, _SHORTFALL, limit=4) if ask else []
+        short = (_find(doc, _SHORTFALL, limit=4) or hide) if ask else []
         if ask and short:
             i, a, b = ask[0]
             # quote the shortfall from another sentence when there is one (the ask is quoted already)

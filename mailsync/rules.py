@@ -782,6 +782,10 @@ RF2_SHORTFALL = (
     r"a couple|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
     r"\b(?:fell|falls|fall|came|come|was|were) (?:a (?:bit|little|few hours?|few days?) )?short\b",
     r"\bon paper\b",
+    r"\b(?:items?|bits|snags?|snagging|jobs|works?|tasks|defects) (?:still )?(?:left|outstanding|remaining|to "
+    r"(?:finish|do|sort|fix))\b",
+    r"\b(?:we|i)(?:'ll| will) (?:sort|finish|fix|complete|do) (?:them|it|those|these|the rest)\b[^.?!\n]{0,30}?"
+    r"\b(?:later|next|in a|after|afterwards|soon)\b",
     r"\b(?:he|she|they|i|we|it) (?:didn'?t|did not|wasn'?t|was not|weren'?t|hasn'?t|haven'?t|never did)"
     r"(?: really| actually| quite)?\s*(?:[,;-]|but\b|though\b|in fact\b)",
     r"\beven though (?:my|our|his|her|their|a|the|someone|somebody|another) (?:[\w-]+ )?(?:[\w-]+ )?(?:drew|did|"
@@ -1534,4 +1538,86 @@ RF3_ADVICE_QUESTION = (
     r"\bany (?:tips|advice|pointers)\b",
     r"\bany (?:thoughts|ideas|suggestions) (?:on|about) (?:how|whether|what|which|my|the best)\b",
     r"\bis (?:it|this|that) (?:normal|reasonable|fair|safe|legal|allowed|enough|too)\b",
+)
+
+# --------------------------------------------------------------------------------------------------
+# RF2 generic ethics signs (article red flag 2): an ask that must be hidden from the people it affects,
+# material that is someone else's or confidential by nature, records that would be false, data made up.
+# --------------------------------------------------------------------------------------------------
+
+#: The ask is to be hidden from a third party (with any request in the mail: ``concealed-ask``).
+RF2_HIDE_FROM_OTHERS = (
+    r"\b(?:nobody|no one|no-one|none of them) (?:will|would|'ll|is going to|'s going to) (?:ever )?(?:be )?"
+    r"(?:any )?(?:the )?(?:wiser|know|notice|find out|check|ask|spot it|be able to tell)\b",
+    r"\b(?:no need|there'?s no need|you don'?t need|you needn'?t|we don'?t need) to (?:mention|tell|say|show|"
+    r"run|flag|copy|cc)(?: it| this| that| anything)? (?:to|with|in front of) (?:the |your |my |our |their |"
+    r"[a-z]+)",
+    r"\b(?:without|no need for|no need to|don'?t need to|needn'?t) (?:asking|telling|informing|involving|"
+    r"copying in|ask|tell|inform|involve|bother(?:ing)?) (?:the |their |your |our )?(?:owners?|clients?|"
+    r"patients?|families|parents|participants|subjects|authors?|applicants?|candidates?|panel|committee|"
+    r"board|ethics|irb|them first|them)\b",
+    r"\b(?:they|he|she|the (?:client|owners?|authors?|panel|committee|funder|journal|editor|council|inspector))"
+    r" (?:won'?t|will never|wouldn'?t|would never|needn'?t|doesn'?t need to|don'?t need to) (?:ever )?(?:know|"
+    r"find out|notice|see it|be told|hear about it)\b",
+    r"\b(?:i|we)(?:'d|'ll| would| will) keep (?:it|them|this|these|that|everything) (?:completely |entirely |"
+    r"strictly |totally )?to (?:myself|ourselves)\b",
+)
+
+#: The sender knows the material is confidential and asks anyway (with a request: ``confidential-ask``).
+RF2_CONFIDENTIAL_ACK = (
+    r"\b(?:i|we) (?:know|realise|realize|understand|appreciate|get) (?:that )?(?:they'?re|these are|those are|"
+    r"it'?s|this is|that'?s|they are|it is|the \w+ (?:is|are)) (?:\w+ )?(?:confidential|private|not public|"
+    r"not meant to be shared|under embargo|embargoed|sensitive|not supposed to (?:be shared|go out|leave))\b",
+    r"\b(?:even|although|though) (?:if |though )?(?:they'?re|it'?s|they are|it is|these are) (?:technically |"
+    r"strictly )?(?:confidential|private|embargoed)\b",
+)
+
+#: Material that belongs to someone else or is confidential by its nature: other people's applications,
+#: reviews and grant renewals, assessment material, another client's drawings (with a share ask).
+RF2_OTHERS_MATERIAL = (
+    r"\b(?:someone else'?s|somebody else'?s|other people'?s|others'|another (?:\w+ )?(?:applicant|candidate|"
+    r"student|lab|group|client|practice|team|author|bidder)'s|the other (?:applicants|candidates|bidders)'?|"
+    r"[a-z]+'s) (?:\w+ )?(?:applications?|grant (?:renewals?|proposals?|applications?)|renewals?|reviews?|"
+    r"referee reports?|reviewer (?:comments|reports?)|manuscripts?|proposals?|submissions?|bids?|tenders?|"
+    r"drawings?|plans|files|cad files|designs?|records|notes|results|data)\b",
+    r"\b(?:drawings?|plans|files|designs?|records|notes|data|results|specs?) (?:for|of|from) (?:their|his|her|"
+    r"[a-z]+'s|another|other people'?s|someone else'?s)\b",
+    r"\b(?:their|his|her) (?:\w+ )?(?:applications?|grant (?:renewals?|proposals?)|renewals?|referee reports?|"
+    r"manuscripts?|drawings?|cad files|designs?|plans|records|bids?|tenders?)\b",
+    r"\b(?:marking|mark) (?:sheets?|schemes?|rubrics?|criteria|guides?)\b|\b(?:answer|model) (?:keys?|answers)\b|"
+    r"\b(?:exam|examination|station|osce|viva|test) (?:briefs?|papers?|questions|scenarios|answers)\b",
+    r"\b(?:reviews?|referee reports?|scores?|panel (?:notes|comments|scores)) (?:on|of|for) (?:the |my |our |"
+    r"their |other )?(?:\w+ )?(?:applications?|proposals?|grants?|submissions?|renewals?)\b",
+)
+
+#: Data or images made up or altered to show a result (``data-manipulation``).
+RF2_DATA_MANIPULATION = (
+    r"\b(?:fabricate|fabricating|invent|inventing|make up|making up|fake|faking|fudge|fudging|massage|massaging|"
+    r"cook|cooking|doctor|doctoring) (?:\w+ ){0,3}?(?:data|numbers|results|figures|readings|measurements|"
+    r"values|points|replicates|records|entries)\b",
+    r"\b(?:tweak|tweaking|adjust|adjusting|touch up|touching up|photoshop|photoshopping|splice|splicing|clean "
+    r"up|cleaning up|edit|editing|brighten|darken|erase|erasing|remove|removing|reuse|reusing|duplicate|"
+    r"duplicating|copy|copying)\b[^.?!\n]{0,40}?\b(?:blots?|gels?|bands?|lanes?|micrographs?|images?|"
+    r"panels?|figures?|spectra|traces?|data points?|readings)\b[^.?!\n]{0,60}?\b(?:so (?:that )?(?:it|they|"
+    r"the \w+) (?:look|looks|match|matches|show|shows|fit|fits)|look (?:cleaner|better|nicer|convincing)|"
+    r"significan\w*|for (?:both|the other)|nobody|no one|reviewers? (?:won'?t|will not))",
+    r"\b(?:drop|dropping|exclude|excluding|leave out|leaving out)\b[^.?!\n]{0,40}?\b(?:outliers?|animals?|"
+    r"samples?|patients?|data points?|runs?|replicates?)\b[^.?!\n]{0,40}?\b(?:until|so (?:that )?(?:it|we|"
+    r"the)|to get) (?:\w+ ){0,3}?(?:significan\w*|p ?<|the result|it works)\b",
+    r"\b(?:make|get) (?:the )?(?:numbers|data|results|figures|stats|statistics) (?:look|work|fit|come out)\b",
+)
+
+#: Paying for more than is done ("quote you for three and only run two").
+RF2_QUOTE_SHORTFALL = (
+    r"\b(?:quote|invoice|bill|charge|claim)(?:d)? (?:you|them|us|the \w+|\w+) for (?:\w+ ){0,2}?(?:\d+|two|"
+    r"three|four|five|six|seven|eight|nine|ten|twelve|twenty)\b[^.?!\n]{0,50}?\b(?:only|just|actually) "
+    r"(?:run|do|did|deliver|use|send|ship|process|sequence|analy[sz]e|test|visit|supply|provide|book|"
+    r"perform)\w* (?:\w+ )?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b",
+)
+
+#: Certify or record work as complete/passed (with ``RF2_SHORTFALL`` or ``RF2_HIDE_FROM_OTHERS``).
+RF2_CERTIFY_AS = (
+    r"\b(?:certify|certifying|sign off|signing off|sign|signing|confirm|confirming|approve|approving|mark|"
+    r"marking|record|recording|pass|passing|value|valuing)\b[^.?!\n]{0,60}?\bas (?:complete|completed|finished|"
+    r"done|passed|satisfactory|compliant|practically complete|signed off|fit|safe|sound)\b",
 )

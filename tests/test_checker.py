@@ -890,3 +890,44 @@ def test_rf7_subject_names_the_topic_of_a_later_paragraph() -> None:
             "Separately: how long may we keep respondents' addresses under GDPR?\n\nBest,\nRa")
     hits = checker.check(msg(body, subject="Data protection question", addr=KNOWN), planner)
     assert "RF7" in codes(hits)
+
+
+# --- RF2 generic ethics signs ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a surveyor: certify unfinished work, hidden from the client
+        "Could you sign off the roof as complete this week? A couple of flashing jobs are still outstanding, but "
+        "we'll finish them next month and the client won't notice.",
+        # a teacher: another school's exam material, kept quiet
+        "Would you be able to forward the mark schemes for your mock papers? I'd keep them strictly to myself.",
+        # a grant reviewer: someone else's renewal, confidentiality acknowledged
+        "I know these are confidential, but could you send me Dr Ito's grant renewal so I can see the format?",
+        # a landscaper: another customer's plans, without telling them
+        "Can you email me the planting plans for the Rowes' garden? No need to mention it to the Rowes.",
+        # a lab scientist: images altered to look cleaner
+        "Could you touch up the western blot images so the bands look cleaner for the resubmission?",
+        # a sound engineer: charging for more than is done
+        "We'll quote the festival for four stage crews and only send three, then split the difference.",
+        "Please make up the missing readings for week six so the series is complete.",
+    ],
+)
+def test_rf2_generic_ethics_signs(body: str) -> None:
+    hits = checker.check(msg("Hello,\n\n" + body + "\n\nBest,\nSam", addr=KNOWN), ctx())
+    assert "RF2" in codes(hits), body
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Could you send me the slides from your talk? I'd love to share them with my team.",
+        "Could you sign off the roof as complete? Everything was finished on Friday and inspected on Monday.",
+        "I know we haven't worked together, but would you write me a letter of recommendation?",
+        "Could you adjust the brightness of the whole figure evenly, as the journal asks?",
+        "Please keep this between us for now - I'm moving jobs and could use your advice on the notice period.",
+    ],
+)
+def test_rf2_generic_signs_not_for_ordinary_asks(body: str) -> None:
+    assert "RF2" not in codes(checker.check(msg("Hello,\n\n" + body + "\n\nBest,\nSam", addr=KNOWN), ctx())), body
