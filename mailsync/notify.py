@@ -40,7 +40,12 @@ _ACTION = (
     r"response)|(?:wants|would like) to add you(?: to (?:their|his|her) (?:professional )?(?:network|connections|"
     r"contacts))?|(?:has |just )?added you(?: as a (?:connection|contact))?|(?:wants|would like) to join your "
     r"(?:professional )?network|(?:has )?requested to connect(?: with you)?|(?:wants|would like) to follow you|"
-    r"(?:wants|would like) to be your connection)"
+    r"(?:wants|would like) to be your connection|"
+    # "would like you in their circle", "wants you to join their group", "has invited you to be part of ..."
+    r"(?:would like|wants|'d like) you (?:in|to join|to be in|to be part of|as part of|among) (?:their|his|her|"
+    r"the) (?:[\w-]+ ){0,2}?(?:circle|network|group|community|team|list|contacts|connections|crew|club)|"
+    r"(?:has |just )?invited you(?: to (?:join|be part of|connect|follow|be in)\b[^\n]{0,60})?|"
+    r"(?:wants|would like) you to join(?: (?:their|his|her) [\w -]{1,40})?)"
 )
 _NAME_FIRST = re.compile(r"^(?P<n>.{2,80}?)\s+" + _ACTION + r"\b", re.I)
 #: The action on a line of its own, under a line that is just the person's name.
@@ -56,6 +61,7 @@ _NAME_AFTER = re.compile(
 )
 _SITE_SIGNALS = re.compile(
     r"wants to connect|would like to connect|sent you|to add you|added you|your network|"
+    r"(?:like|wants) you (?:in|to join|to be)|circle|"
     r"new message|inmail|invit|view (?:\w+'s )?profile|"
     r"reply on|accept|unsubscribe|notification|you(?:'re| are) receiving|this (?:e-?mail|message) was "
     r"(?:intended|sent) for|manage (?:your )?(?:email|notification)",
@@ -84,7 +90,8 @@ _BAD_LINK = re.compile(r"unsubscribe|/u/|settings|preferences|privacy|help|/invi
                        r"ignore|/thread|/inbox|/reply|/conversations?/|/notifications?/|/login|/signin", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _GREETING = re.compile(r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings)\b", re.I)
-_GENERIC_NAMES = re.compile(r"^(?:someone|a member|a (?:new )?connection|you|your network|people|members?|"
+_GENERIC_NAMES = re.compile(r"^(?:has|have|just|has just|"
+                            r"someone|a member|a (?:new )?connection|you|your network|people|members?|"
                             r"a recruiter|an? \w+ member|\d+ (?:people|members))$", re.I)
 _NAME_OK = re.compile(r"^[^\W\d_][\w.'\u2019-]*(?: [^\W\d_][\w.'\u2019-]*){0,4}$")
 

@@ -272,3 +272,31 @@ def test_relay_person_matched_to_a_negative_contact_by_name() -> None:
     )
     hits = checker.check(out, ctx)
     assert {h.code for h in hits} == {"RF4"}
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        # a "circle" wording
+        ("You've been invited",
+         "Kinfold\n\nPriya Raman would like you in their professional circle\n\n\"Hi, I lead a small vet "
+         "practice and enjoyed your piece on dental radiographs.\"\n\nAccept: https://kinfold.example/c/1\n"
+         "Unsubscribe"),
+        # "X invited you to join ..."
+        ("Invitation",
+         "Priya Raman invited you to join her network on Kinfold\n\n\"Would love to stay in touch.\"\n\n"
+         "View profile: https://kinfold.example/people/priya-raman\nUnsubscribe"),
+        # "X wants you to join their group"
+        ("New invitation",
+         "Priya Raman wants you to join their group\n\nMessage: Could you share your rota template?\n\n"
+         "Reply on Kinfold: https://kinfold.example/m/3\nUnsubscribe"),
+        # "X has invited you" with the name on its own line
+        ("Kinfold: a new invitation",
+         "Kinfold\n\nPriya Raman\nhas invited you to be part of her community\n\n"
+         "Accept invitation https://kinfold.example/a\nUnsubscribe"),
+    ],
+)
+def test_circle_and_generic_invitation_wordings_name_the_person(subject: str, body: str) -> None:
+    out = notify.apply_notification(relay_msg(body, subject, Address("Kinfold", "noreply@kinfold.example")))
+    assert out.from_ == Address("Priya Raman", None)
+    assert out.via is not None and out.via.site == "Kinfold"
