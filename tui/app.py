@@ -42,6 +42,7 @@ from .messages import (
 from .screens.corrections import CorrectionsDialog
 from .screens.help import HelpScreen
 from .screens.inbox import FILTER_CYCLE, InboxScreen
+from .screens.introductions import ConfirmText, IntroMarked
 from .screens.note import NoteDialog
 from .screens.reply import ReplyScreen
 from .widgets.meter import TopBar
@@ -195,6 +196,35 @@ class GraceboxApp(App[int]):
     def toggle_accept(self, message_pk: int) -> None:
         """Toggle the "accepted: I'll take this one" mark (``y``) in a worker; the meter follows."""
         self._accept(message_pk)
+
+    def intro_agreed(self, message_pk: int, name: str | None, address: str | None, intro: data.IntroView) -> None:
+        """``i``: mark the introduction agreed in a worker, then confirm sending it to both (``on_intro_marked``)."""
+        self._intro_mark(message_pk, intro, "agreed", f"{name} <{address}>" if name else (address or "the requester"))
+
+    def intro_declined(self, message_pk: int, intro_id: int) -> None:
+        """``I``: mark the introduction declined in a worker (nothing is sent)."""
+        self._intro_mark(message_pk, data.IntroView(intro_id, "", "", "asked", False), "declined", "")
+
+    def on_intro_marked(self, msg: IntroMarked) -> None:
+        """After "agreed": ask before the introduction goes to both people; after "declined": refresh."""
+        if msg.state != "agreed":
+            self.reload(note=msg.note)
+            return
+        from rich.text import Text
+
+        from .safe import safe_text
+
+        q = Text("Send the introduction to both ")
+        q.append_text(safe_text(f"{msg.requester} and {msg.referral}", single_line=True))
+        q.append("? They agreed; this shares each one's address with the other.")
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self._introduce(msg.intro_id)
+            else:
+                self.reload(note=f"{msg.note}; introduction not sent yet (i again to send it)")
+
+        self.push_screen(ConfirmText(q), done)
 
     # --- routing from workers ---------------------------------------------------------------------
     def on_page_loaded(self, msg: PageLoaded) -> None:
@@ -437,6 +467,32 @@ class GraceboxApp(App[int]):
             self.post_message(StoreChanged(message_pk, note))
         except Exception as exc:  # noqa: BLE001
             self.post_message(WorkFailed("correction", _line(exc)))
+
+    @work(thread=True, group="store", exit_on_error=False)
+    def _intro_mark(self, message_pk: int, intro: data.IntroView, state: str, requester: str) -> None:
+        from . import intro_data
+
+        try:
+            with self._write_lock:
+                if not (state == "agreed" and intro.state == "agreed"):
+                    intro_data.mark(self.store, intro.id, state)
+            who = intro.referral_name or "the referral"
+            self.post_message(IntroMarked(message_pk, intro.id, state, requester,
+                                          f"{intro.referral_name} <{intro.referral_address}>",
+                                          f"introduction: {who} {state}"))
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(WorkFailed("introduction", _line(exc)))
+
+    @work(thread=True, group="send", exit_on_error=False)
+    def _introduce(self, intro_id: int) -> None:
+        from . import intro_data
+
+        try:
+            with self._write_lock:
+                out = intro_data.introduce(self.store, self.settings, intro_id, self.demo_outbox)
+            self.post_message(SendFinished(out.reply_id or 0, out.state, out.detail))
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(SendFinished(0, "failed", _line(exc)))
 
     @work(thread=True, group="store", exit_on_error=False)
     def _accept(self, message_pk: int) -> None:

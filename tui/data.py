@@ -64,6 +64,20 @@ class Detail:
     corrections: tuple[tuple[str, str], ...] = ()
     #: True when the user marked the request "accepted: I'll take this one" (``y``).
     accepted: bool = False
+    #: The request's introductions with consent (issue 3 item 7), oldest first.
+    introductions: tuple[IntroView, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class IntroView:
+    """One ``models.Introduction`` as the TUI shows it: ``state`` asked | agreed | declined | introduced;
+    ``reply_seen`` when the referral's answer to the consent request was synced."""
+
+    id: int
+    referral_name: str
+    referral_address: str
+    state: str
+    reply_seen: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,10 +162,15 @@ def load_detail(store: Store, settings: Settings, message_pk: int, now: datetime
         corr = inbox.corrections_of(s, m.identity)
         cap = [h for h in _capacity(s, settings, now) if corr.get(h.code) != "dismiss"]
         accepted = inbox.accept_marked(s, m.identity)
+        from mailsync.introductions import for_request
+
+        intros = tuple(IntroView(i.id or 0, i.referral_name, i.referral_address, i.state, i.reply_seen)
+                       for i in for_request(s, m.identity))
     codes = {h.code for h in hits} | {h.code for h in cap}
     from mailsync import checker
 
-    return Detail(m, tuple(hits), tuple(cap), checker.suggest(codes), tuple(sorted(corr.items())), accepted)
+    return Detail(m, tuple(hits), tuple(cap), checker.suggest(codes), tuple(sorted(corr.items())), accepted,
+                  intros)
 
 
 def set_correction(store: Store, settings: Settings, message_pk: int, code: str, action: str | None,

@@ -14,7 +14,7 @@ from mailsync.models import Introduction, Message
 from mailsync.store import Store
 from mailsync.types import Referral
 
-from .data import SendOutcome, load_detail
+from .data import IntroView, SendOutcome, load_detail
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,17 +25,6 @@ class Suggestions:
     topic: str
     referrals: tuple[Referral, ...]
     asked: dict[str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class IntroView:
-    """One Introduction as the detail view shows it."""
-
-    id: int
-    referral_name: str
-    referral_address: str
-    state: str
-    reply_seen: bool
 
 
 def suggestions(store: Store, settings: Settings, message_pk: int, now: datetime) -> Suggestions:

@@ -24,6 +24,7 @@ from ..widgets.request_list import AGE_W, BADGE_W, SENDER_W, STATUS_W, RequestLi
 
 if TYPE_CHECKING:
     from ..app import GraceboxApp
+    from ..data import Detail, IntroView
 
 #: The order ``f`` cycles through (DESIGN "TUI").
 FILTER_CYCLE = ("all", "new", "flagged", "clean", "replied")
@@ -44,6 +45,10 @@ class InboxScreen(Screen[None]):
                 id="inbox.corrections", show=False),
         Binding("y", "accept_mark", "Accepted", tooltip="Accepted: I'll take this one (again: remove the mark)",
                 id="inbox.accept", show=False),
+        Binding("i", "intro_agreed", "Intro agreed", tooltip="The referral agreed: confirm, then introduce both",
+                id="inbox.intro_agreed", show=False),
+        Binding("I", "intro_declined", "Intro declined", tooltip="The referral declined: nothing is shared",
+                id="inbox.intro_declined", show=False),
         Binding("F", "followups", "Follow-ups", tooltip="List the follow-ups due after your break",
                 id="inbox.followups", show=False),
         Binding("escape", "back", "Back to the list / clear search", id="inbox.back", show=False),
@@ -243,6 +248,35 @@ class InboxScreen(Screen[None]):
         pk = self._current()
         if pk is not None:
             self.gapp.toggle_accept(pk)
+
+    def _open_intro(self, states: tuple[str, ...]) -> tuple[Detail, IntroView] | None:
+        pk = self._current()
+        if pk is None:
+            return None
+        d = self.detail.detail
+        if d is None or d.message.id != pk:
+            self.notify("The request is still loading; try again.", severity="warning")
+            return None
+        found = [iv for iv in d.introductions if iv.state in states]
+        if not found:
+            self.notify("No open introduction on this request (ctrl+r in the reply editor asks a referral).",
+                        severity="warning")
+            return None
+        found.sort(key=lambda iv: (not iv.reply_seen, iv.id))
+        return d, found[0]
+
+    def action_intro_agreed(self) -> None:
+        """``i``: the referral agreed: mark it and confirm sending the introduction to both (issue 3 item 7)."""
+        got = self._open_intro(("asked", "agreed"))
+        if got is not None:
+            d, iv = got
+            self.gapp.intro_agreed(d.message.id or 0, d.message.from_name, d.message.from_address, iv)
+
+    def action_intro_declined(self) -> None:
+        """``I``: the referral declined: mark it; the requester's details are never sent."""
+        got = self._open_intro(("asked", "agreed"))
+        if got is not None:
+            self.gapp.intro_declined(got[0].message.id or 0, got[1].id)
 
     def action_followups(self) -> None:
         """``F``: list the follow-ups due after the break (the "followups" filter)."""

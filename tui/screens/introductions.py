@@ -40,6 +40,19 @@ class IntroSent(Message):
     detail: str | None = None
 
 
+@dataclass
+class IntroMarked(Message):
+    """Worker result: introduction ``intro_id`` of request ``message_pk`` is now ``state`` (agreed |
+    declined); ``requester`` / ``referral`` are "Name <address>" for the confirmation; ``note`` one line."""
+
+    message_pk: int
+    intro_id: int
+    state: str
+    requester: str
+    referral: str
+    note: str
+
+
 def consent_question(r: Referral) -> Text:
     """ "Ask <name> (<address>) whether they're open to an introduction? ..." as safe plain Text."""
     t = Text("Ask ")

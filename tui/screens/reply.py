@@ -55,7 +55,7 @@ class ReplyScreen(Screen[None]):
                 id="reply.editor", priority=True),
         Binding("ctrl+r", "referrals", "Introduction",
                 tooltip="RF7: ask someone from [[profile.referrals]] whether they're open to an introduction",
-                id="reply.referrals", priority=True),
+                id="reply.referrals", priority=True, show=False),
         Binding("escape", "leave", "Back (draft kept)", id="reply.leave", priority=True),
     ]
 

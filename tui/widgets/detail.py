@@ -147,6 +147,14 @@ class DetailView(VerticalScroll, can_focus=True):
         if d.accepted:
             status.append(" · accepted by you")
         line("Status", status)
+        for iv in d.introductions:
+            intro = safe_text(f"{iv.referral_name} <{iv.referral_address}> · {iv.state}", single_line=True)
+            if iv.state == "asked":
+                intro.append(" · their answer arrived" if iv.reply_seen else " · waiting for their answer")
+                intro.append(" (i: agreed, send the introduction · I: declined)")
+            elif iv.state == "agreed":
+                intro.append(" (i: send the introduction · I: declined)")
+            line("Intro", intro)
         dimmed = self.get_component_rich_style("detail--dismissed")
         for code, action in d.corrections:
             if action == "dismiss":
