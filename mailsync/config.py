@@ -25,6 +25,8 @@ from .types import CheckerTuning, ContactInfo, ListEntry, Referral
 
 APP_NAME = "gracebox"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+#: Host names of config.example.toml: a config still holding them was not edited yet.
+EXAMPLE_HOSTS = {"imap.example.com", "smtp.example.com"}
 FLAG_CODES = ("RF1", "RF2", "RF3", "RF4", "RF5", "RF6", "RF7")
 
 
@@ -359,7 +361,8 @@ def _read_toml(path: Path, what: str) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise ConfigError(f"{path}: {what} not found; run `gracebox init` or pass --config PATH") from None
+        hint = "check the path" if what == "profile file" else "run `gracebox init` to write one, or fix the path"
+        raise ConfigError(f"{path}: {what} not found; {hint}") from None
     except PermissionError:
         raise ConfigError(f"{path}: {what} is not readable; check its permissions") from None
     except tomllib.TOMLDecodeError as exc:
@@ -442,6 +445,9 @@ def check_account(settings: Settings) -> None:
     for section, srv in (("imap", settings.imap), ("smtp", settings.smtp)):
         if srv is None:
             continue
+        if srv.host in EXAMPLE_HOSTS:
+            raise ConfigError(f"{src}: [{section}] host: still the example value {srv.host!r}; set your mail server "
+                              "(and the other example values) in this file")
         if srv.password is None and not srv.argv():
             raise ConfigError(f"{src}: [{section}] password_command: no password source; add password_command")
         if srv.ca_file and not expand(srv.ca_file).is_file():

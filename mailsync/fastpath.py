@@ -438,7 +438,7 @@ class Unreachable(Exception):
     "host:port"; the CLI reports it as ServerUnreachable (75) with the full path's wording."""
 
     def __init__(self, where: str) -> None:
-        super().__init__(f"IMAP {where}: cannot connect (timed out)")
+        super().__init__(f"IMAP {where}: cannot connect (timed out); check [imap] host and port, or try later")
         self.where = where
 
 

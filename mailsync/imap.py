@@ -433,7 +433,9 @@ def connect(settings: Settings) -> ImapConnection:
     except ssl.SSLCertVerificationError as exc:
         raise _cert_error(where, exc, imap) from None
     except (OSError, IMAPClientAbortError, EOFError) as exc:
-        raise ServerUnreachable(f"IMAP {where}: cannot connect ({describe_error(exc)})") from None
+        raise ServerUnreachable(
+            f"IMAP {where}: cannot connect ({describe_error(exc)}); check [imap] host and port, or try later"
+        ) from None
     except IMAPClientError as exc:
         raise ServerUnreachable(f"IMAP {where}: bad greeting ({' '.join(_s(exc).split())[:200]})") from None
     client.normalise_times = False

@@ -147,3 +147,17 @@ def test_init_writes_0600(tmp_path: Path) -> None:
     assert target.stat().st_mode & 0o777 == 0o600
     assert "[imap]" in target.read_text(encoding="utf-8")
     assert main(["--config", str(target), "init"]) == 78
+
+
+def test_unedited_starter_config_names_the_example_values(tmp_path: Path) -> None:
+    target = tmp_path / "config.toml"
+    assert main(["--config", str(target), "init"]) == 0
+    with pytest.raises(ConfigError, match=r"\[imap\] host: still the example value 'imap.example.com'"):
+        load_config(target)
+
+
+def test_missing_explicit_config_says_how_to_fix(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as ei:
+        load_config(tmp_path / "nope.toml")
+    assert str(ei.value) == f"{tmp_path / 'nope.toml'}: config file not found; run `gracebox init` to write one, " \
+        "or fix the path"

@@ -251,7 +251,8 @@ def test_a_server_that_stops_answering_is_75_without_a_second_wait(tmp_path: Pat
         proxy.arm(cut_s2c=0, stall=True, cut_connections=None)
         r = gracebox(cfg)
     assert (r.code, r.full) == (75, False)
-    assert r.err == f"gracebox: IMAP 127.0.0.1:{proxy.port}: cannot connect (timed out)"
+    assert r.err == (f"gracebox: IMAP 127.0.0.1:{proxy.port}: cannot connect (timed out); "
+                     "check [imap] host and port, or try later")
 
 
 def test_outbox_states_match_the_flush() -> None:
