@@ -45,6 +45,7 @@ from .screens.inbox import FILTER_CYCLE, InboxScreen
 from .screens.introductions import ConfirmText, IntroMarked
 from .screens.note import NoteDialog
 from .screens.reply import ReplyScreen
+from .widgets.detail import DetailView
 from .widgets.meter import TopBar
 from .widgets.request_list import RequestList
 
@@ -53,6 +54,37 @@ def _line(exc: BaseException) -> str:
     """One line for an exception (the GraceboxError messages are already one line, password-free)."""
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
+
+
+def short_name(name: str, width: int = 24) -> str:
+    """``name`` cut to at most ``width`` characters, keeping its start and its extension ("a1b2c3d4e5…@host.eml")."""
+    if len(name) <= width:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    tail = dot + ext if dot and len(ext) <= 5 else ""
+    keep = max(width - len(tail) - 1, 1)
+    return name[:keep] + "…" + tail
+
+
+def wrap_path(path: str, width: int = 44) -> str:
+    """``path`` on lines of at most ``width`` characters, broken after a "/" (a single longer component is
+    broken inside it as a last resort): a toast then never splits a name at an arbitrary letter."""
+    lines: list[str] = []
+    cur = ""
+    for part in path.replace("/", "/\0").split("\0"):
+        while len(part) > width:
+            if cur:
+                lines.append(cur)
+                cur = ""
+            lines.append(part[:width])
+            part = part[width:]
+        if len(cur) + len(part) > width and cur:
+            lines.append(cur)
+            cur = ""
+        cur += part
+    if cur:
+        lines.append(cur)
+    return "\n".join(lines)
 
 
 class GraceboxApp(App[int]):
@@ -65,8 +97,10 @@ class GraceboxApp(App[int]):
     CSS_PATH = "gracebox.tcss"
     TITLE = "Gracebox"
     BINDINGS = [
-        Binding("s", "sync", "Sync", id="app.sync"),
-        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        # shown in the inbox footer by InboxScreen's own "s" / "?" bindings; the reply editor's TextArea
+        # types these letters, so its footer must not list them
+        Binding("s", "sync", "Sync", id="app.sync", show=False),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help", show=False),
         Binding("q", "quit", "Quit", id="app.quit", show=False),
     ]
 
@@ -139,12 +173,13 @@ class GraceboxApp(App[int]):
                                 lambda n=name: self.inbox.set_filter(n))
 
     def action_help(self) -> None:
-        """``?``: show every key with its binding id."""
+        """``?``: show every key with its description, grouped by screen."""
         self.push_screen(HelpScreen([
             ("Inbox", [*InboxScreen.BINDINGS, *RequestList.BINDINGS]),
-            ("Everywhere", [*GraceboxApp.BINDINGS,
-                            Binding("ctrl+p", "command_palette", "Command palette", id="app.palette")]),
+            ("Detail pane (after Enter)", DetailView.BINDINGS),
             ("Reply editor", ReplyScreen.BINDINGS),
+            ("Everywhere", [Binding("ctrl+p", "command_palette", "Command palette", id="app.palette"),
+                            Binding("q", "quit", "Quit (in the inbox)", id="app.quit")]),
         ]))
 
     def action_sync(self) -> None:
@@ -330,12 +365,20 @@ class GraceboxApp(App[int]):
         self.reload(note=note)
 
     def on_send_finished(self, msg: SendFinished) -> None:
-        """Show the send result (toast + status; a failure shows the server's words) and refresh."""
+        """Show the send result (toast + status; a failure shows the server's words) and refresh.
+
+        The status line stays short ("Reply sent to Hana Kovacs"; demo: "Reply written to
+        demo-outbox/<short file name>"); the toast carries the full path, broken only at "/"."""
         self.last_send = msg
         detail = msg.detail or ""
         if msg.state == "sent":
-            text = f"Reply sent{': ' + detail if detail else '.'}"
-            self.notify(text, title="Sent", markup=False)
+            path = Path(detail) if detail and self.demo_outbox is not None and detail.endswith(".eml") else None
+            if path is not None:
+                text = f"Reply written to {path.parent.name}/{short_name(path.name)}"
+                self.notify("Written to\n" + wrap_path(str(path)), title="Reply sent", markup=False)
+            else:
+                text = f"Reply sent to {msg.to}" if msg.to else "Reply sent."
+                self.notify(text + (f"\n{detail}" if detail else ""), title="Sent", markup=False)
         elif msg.state == "failed":
             text = f"Reply failed: {detail or 'no reason given'}"
             self.notify(text, title="Not sent", severity="error", markup=False, timeout=15)
@@ -433,7 +476,9 @@ class GraceboxApp(App[int]):
         try:
             with self._write_lock:
                 out = data.send_reply(self.store, self.settings, message_pk, scenario, body, to, self.demo_outbox)
-            self.post_message(SendFinished(out.reply_id or 0, out.state, out.detail))
+            first = (to or [None])[0]
+            who = (first.name or first.address or "") if first is not None else ""
+            self.post_message(SendFinished(out.reply_id or 0, out.state, out.detail, who))
         except Exception as exc:  # noqa: BLE001
             self.post_message(SendFinished(0, "failed", _line(exc)))
 

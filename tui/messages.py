@@ -44,6 +44,8 @@ class SendFinished(Message):
     reply_id: int
     state: str
     detail: str | None = None
+    #: Who the reply went to, as the status line names them ("Hana Kovacs"; "" when unknown).
+    to: str = ""
 
 
 @dataclass

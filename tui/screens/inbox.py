@@ -52,6 +52,8 @@ class InboxScreen(Screen[None]):
         Binding("F", "followups", "Follow-ups", tooltip="List the follow-ups due after your break",
                 id="inbox.followups", show=False),
         Binding("escape", "back", "Back to the list / clear search", id="inbox.back", show=False),
+        Binding("s", "app.sync", "Sync", id="inbox.sync"),
+        Binding("question_mark", "app.help", "Help", key_display="?", id="inbox.help"),
     ]
 
     #: Seconds the search box waits after a key before narrowing the list (0 = at once).
@@ -127,11 +129,12 @@ class InboxScreen(Screen[None]):
             line.append(self._status_note)
         self.query_one("#status", Static).update(line, layout=False)  # one fixed line: no relayout
 
-    def set_query(self, query: Query, *, keep_cursor: bool = False, first: Page | None = None) -> None:
+    def set_query(self, query: Query, *, keep_cursor: bool = False, first: Page | None = None,
+                  select_id: int | None = None) -> None:
         """Show ``query`` in the list (posts a PageWanted the App answers; ``first``: its page 0, loaded
-        already, shown at once)."""
+        already, shown at once; ``select_id``: the request to keep highlighted if it is in the new list)."""
         self.query_ = query
-        self.request_list.reset(query, keep_cursor=keep_cursor, first=first)
+        self.request_list.reset(query, keep_cursor=keep_cursor, first=first, select_id=select_id)
         self.set_status()
 
     # --- search -----------------------------------------------------------------------------------
@@ -184,7 +187,8 @@ class InboxScreen(Screen[None]):
             box.value = ""
             box.display = False
             if self.query_.search:
-                self.set_query(Query(self.query_.filter, ""))
+                cur = self.request_list.current  # stays highlighted in the full list (by id)
+                self.set_query(Query(self.query_.filter, ""), select_id=cur.id if cur is not None else None)
         self.request_list.focus()
 
     # --- list / detail ----------------------------------------------------------------------------

@@ -111,8 +111,8 @@ class ReplyScreen(Screen[None]):
             t.append_text(recipients_text(d.recipients))
         else:
             t.append_text(safe_text(m.from_name or m.from_address or "(unknown)", single_line=True))
-        t.append("\nRe: ")
-        t.append_text(safe_text(m.subject, single_line=True))
+        t.append("\n")
+        t.append_text(safe_text(reply_subject(m.subject or ""), single_line=True))  # exactly what is sent
         return t
 
     # --- data in ----------------------------------------------------------------------------------

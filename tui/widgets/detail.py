@@ -6,11 +6,13 @@ the App's worker; this widget never touches the store.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
@@ -36,6 +38,40 @@ def reasoning_for(code: str) -> str | None:
 
     table = getattr(checker, "REASONING", None) or {}
     return table.get(code)
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•+]|\d+[.)])\s")
+
+
+def _keeps_own_line(line: str) -> bool:
+    """A line that is shown as it is: quoted (``>``), a list item, indented/preformatted, or a signature
+    separator."""
+    return (line.startswith((">", " ", "\t")) or bool(_LIST_ITEM.match(line)) or line.rstrip() == "--"
+            or "  " in line.strip() and "|" in line)
+
+
+def reflow(text: str) -> str:
+    """Join the hard-wrapped lines of each paragraph into one line for display, so the pane wraps them once.
+
+    Blank lines, quoted ``>`` lines, list items (``-``, ``*``, ``1.``), indented (preformatted) lines and
+    the ``--`` signature separator keep their own lines; a list item's wrapped continuation stays on its
+    own line too. Display only: the stored body is never changed. ``str`` in, ``str`` out."""
+    out: list[str] = []
+    joinable = False  # whether the last output line is prose that the next prose line continues
+    for raw in text.replace("\r\n", "\n").split("\n"):
+        line = raw.rstrip()
+        if not line.strip():
+            out.append("")
+            joinable = False
+        elif _keeps_own_line(line):
+            out.append(line)
+            joinable = False
+        elif joinable:
+            out[-1] = out[-1] + " " + line.strip()
+        else:
+            out.append(line)
+            joinable = True
+    return "\n".join(out)
 
 
 def _addr_text(name: str | None, address: str | None) -> Text:
@@ -94,9 +130,30 @@ class FlagCard(Widget):
 
 
 class DetailView(VerticalScroll, can_focus=True):
-    """Headers, flag cards and body of the highlighted request (``show``)."""
+    """Headers, flag cards and body of the highlighted request (``show``).
+
+    Enter on the list focuses it (the pane gets an accent border, see gracebox.tcss ``#detail:focus``);
+    then j/k, the arrows and PgUp/PgDn scroll it, and Escape or Tab go back to the list."""
 
     COMPONENT_CLASSES = {"detail--label", "detail--dismissed"}
+    BINDINGS = [
+        Binding("j,down", "scroll_down", "Scroll down", id="detail.down", show=False),
+        Binding("k,up", "scroll_up", "Scroll up", id="detail.up", show=False),
+        Binding("pagedown,space", "page_down", "Page down", id="detail.page_down", show=False),
+        Binding("pageup", "page_up", "Page up", id="detail.page_up", show=False),
+        Binding("home,g", "scroll_home", "Top", id="detail.top", show=False),
+        Binding("end,G", "scroll_end", "Bottom", id="detail.bottom", show=False),
+        Binding("escape,tab", "back_to_list", "Back to the list", key_display="esc", id="detail.back",
+                priority=True),
+    ]
+
+    def action_back_to_list(self) -> None:
+        """Escape / Tab: give the focus back to the request list."""
+        from .request_list import RequestList
+
+        lists = self.screen.query(RequestList)
+        if lists:
+            lists.first().focus()
 
     def __init__(self, clock: Callable[[], datetime], *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -195,7 +252,7 @@ class DetailView(VerticalScroll, can_focus=True):
         if len(text) > BODY_LIMIT:
             note = f"\n\n[… {len(text) - BODY_LIMIT} more characters not shown]"
             text = text[:BODY_LIMIT]
-        shown = safe_text(text)
+        shown = safe_text(reflow(text))
         if note:
             shown.append(note)
         body.update(shown)

@@ -124,16 +124,21 @@ class RequestList(ScrollView, can_focus=True):
         self._pending: set[int] = set()
         self._fresh = True  # next page of the current generation replaces the cache
         self._keep_cursor = False
+        #: A request id to put the cursor on when the new list's first page arrives (``reset(select_id=)``).
+        self._select_id: int | None = None
         self._announced: int | None = -1
         self._announce_pending = False
         self._pass: tuple[Style, int, datetime] | None = None
         self._badges: dict[tuple[str, ...], list[tuple[str, Style | None]]] = {}
 
     # --- data in ----------------------------------------------------------------------------------
-    def reset(self, query: Query, *, keep_cursor: bool = False, first: Page | None = None) -> None:
+    def reset(self, query: Query, *, keep_cursor: bool = False, first: Page | None = None,
+              select_id: int | None = None) -> None:
         """Show ``query`` (a new filter/search, or a refresh with ``keep_cursor``); posts PageWanted, unless
-        ``first`` (page 0 of ``query``, already loaded) is given: it is shown at once."""
+        ``first`` (page 0 of ``query``, already loaded) is given: it is shown at once. ``select_id``: keep
+        that request highlighted if it is on the new list's first page (else the cursor goes to the top)."""
         self.query_ = query
+        self._select_id = select_id
         self.generation += 1
         self._pending = set()
         self._fresh = True
@@ -155,8 +160,10 @@ class RequestList(ScrollView, can_focus=True):
             self._fresh = False
             self._announced = -1
             if not self._keep_cursor:
-                self.set_reactive(RequestList.cursor, 0)
+                at = next((i for i, r in enumerate(page.rows) if r.id == self._select_id), None)
+                self.set_reactive(RequestList.cursor, page.offset + at if at is not None else 0)
                 self.scroll_to(y=0, animate=False, immediate=True)
+            self._select_id = None
         self._pages[number] = page.rows
         self.total = page.total
         self.loaded = True
