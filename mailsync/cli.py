@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from .config import Settings
     from .store import Store
+    from .types import FlagHit
     from .sync import SyncReport
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_DATAERR, EXIT_TEMPFAIL, EXIT_NOPERM, EXIT_CONFIG = 0, 1, 2, 65, 75, 77, 78
@@ -228,7 +229,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         frm = r["from"] or {}
         assert isinstance(frm, dict)
         who = display_safe(str(frm.get("name") or frm.get("address") or "?"), single_line=True)
-        codes = ",".join(str(f["code"]) for f in r["flags"]) or "-"  # type: ignore[index, union-attr]
+        flags = r["flags"]
+        assert isinstance(flags, list)
+        codes = ",".join(str(f["code"]) for f in flags) or "-"
         subj = display_safe(str(r["subject"]), single_line=True)
         print(f"{r['id']:>6}  {str(r['status']):<8} {codes:<16} {who[:28]:<28}  {subj[:60]}")
     return EXIT_OK
@@ -280,28 +283,29 @@ def cmd_check(args: argparse.Namespace) -> int:
         }
         out.append(obj)
         if not args.json:
-            _print_check(obj, hits, explain=args.explain)
+            _print_check(f, parsed.subject, hits, explain=args.explain)
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=1))
     return status
 
 
-def _print_check(obj: dict[str, object], hits: list[object], *, explain: bool) -> None:
+def _print_check(file: str, subject: str, hits: list[FlagHit], *, explain: bool) -> None:
+    """Print one checked file: its flags and suggestion, then the rule report (``--explain``) or the evidence."""
     from . import checker
+    from .inbox import aggregate_flags
     from .safe_text import display_safe
 
-    codes = " ".join(str(f["code"]) for f in obj["flags"]) or "no red flags"  # type: ignore[index, union-attr]
-    print(f"{obj['file']}: {codes} -> {obj['suggested']}")
-    print(f"  subject: {display_safe(str(obj['subject']), single_line=True)}")
+    flags = aggregate_flags(hits)
+    codes = " ".join(str(f["code"]) for f in flags) or "no red flags"
+    print(f"{file}: {codes} -> {checker.suggest({h.code for h in hits})}")
+    print(f"  subject: {display_safe(subject, single_line=True)}")
     if explain:
-        explain_fn = getattr(checker, "explain", None)
-        if explain_fn is not None:
-            for line in explain_fn(hits):
-                print("  " + display_safe(line, single_line=True))
-    else:
-        for f in obj["flags"]:  # type: ignore[union-attr]
-            for e in f["evidence"]:  # type: ignore[index]
-                print(f"  {f['code']}: {display_safe(str(e), single_line=True)}")  # type: ignore[index]
+        for line in checker.explain(hits):
+            print("  " + display_safe(line, single_line=True))
+        return
+    for h in sorted(hits, key=lambda h: (h.code, -h.points)):
+        for e in h.evidence:
+            print(f"  {h.code}: {display_safe(e, single_line=True)}")
 
 
 def cmd_init(args: argparse.Namespace) -> int:
