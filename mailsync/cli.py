@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 
     from .config import Settings
     from .store import Store
-    from .types import FlagHit
     from .sync import SyncReport
+    from .types import FlagHit
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_DATAERR, EXIT_TEMPFAIL, EXIT_NOPERM, EXIT_CONFIG = 0, 1, 2, 65, 75, 77, 78
 
