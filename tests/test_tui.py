@@ -132,6 +132,9 @@ async def test_search_narrows_enter_returns_escape_clears(env, tmp_path: Path) -
         assert rows(app).total == 5
         assert app.inbox.query_.search == ""
         assert not app.inbox.query_one("#search", Input).display
+        # the request found by the search stays highlighted in the full list (by id)
+        assert rows(app).current is not None and rows(app).current.from_name == "Dana Cho"
+        assert "Dana Cho" in static_text(app, "#detail-headers")
 
 
 async def test_filter_cycles_and_changes_the_list(env, tmp_path: Path) -> None:
@@ -437,3 +440,73 @@ async def test_enter_on_the_back_button_does_not_send(env, tmp_path: Path) -> No
         assert app.screen is editor
         assert app.last_send is None
     assert not outbox.exists() or list(outbox.iterdir()) == []
+
+
+async def test_enter_focuses_the_detail_and_keys_scroll_it(env, tmp_path: Path) -> None:
+    from tui.widgets.detail import DetailView
+
+    app = make_app(env, tmp_path)
+    async with app.run_test(size=(160, 16)) as pilot:
+        await settle(app, pilot)
+        detail = app.inbox.query_one(DetailView)
+        assert detail.max_scroll_y > 2
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.focused is detail
+        assert detail.styles.border_left[0] == "thick"  # the visible focus mark (#detail:focus)
+        await pilot.press("j", "j")
+        await settle(app, pilot)
+        assert detail.scroll_y == 2
+        assert rows(app).cursor == 0  # the list did not move
+        await pilot.press("k")
+        await settle(app, pilot)
+        assert detail.scroll_y == 1
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.focused, RequestList)
+        assert detail.styles.border_left[0] in ("", "none")
+        await pilot.press("enter", "tab")
+        await settle(app, pilot)
+        assert isinstance(app.focused, RequestList)
+
+
+async def test_reply_editor_footer_has_no_inbox_keys(env, tmp_path: Path) -> None:
+    app = make_app(env, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReplyScreen)
+        shown = {b.description for _, b, enabled, _ in [
+            (k, bi.binding, bi.enabled, bi.tooltip) for k, bi in app.screen.active_bindings.items()
+        ] if b.show}
+        assert "Send" in shown and "Sync" not in shown and "Help" not in shown
+        from mailsync.compose import reply_subject
+
+        title = static_text(app, "#reply-title").splitlines()
+        assert title[1] == reply_subject("Quick question about your team") == "Re: Quick question about your team"
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert app.screen.query_one(TextArea).text.startswith("s")
+
+
+def test_reflow_joins_paragraph_lines_only() -> None:
+    from tui.widgets.detail import reflow
+
+    text = ("Hi Ines,\n\nThanks for the talk. I wondered\nwhether you could\nhelp.\n\n"
+            "> quoted line one\n> quoted two\n- item one\n  continued\n* item two\n2. third\n"
+            "    code  block\nLast line\nwraps here\n--\nSam")
+    assert reflow(text) == ("Hi Ines,\n\nThanks for the talk. I wondered whether you could help.\n\n"
+                            "> quoted line one\n> quoted two\n- item one\n  continued\n* item two\n2. third\n"
+                            "    code  block\nLast line wraps here\n--\nSam")
+
+
+def test_send_status_helpers() -> None:
+    from tui.app import short_name, wrap_path
+
+    name = "gb.1795976513.ceacdd5b25f9cff788932392@northwind-lattice.example.eml"
+    assert short_name(name) == "gb.1795976513.ceacd….eml"
+    assert short_name("a.eml") == "a.eml"
+    assert wrap_path("/root/.local/share/gracebox/demo-outbox/" + name).split("\n") == [
+        "/root/.local/share/gracebox/demo-outbox/", "gb.1795976513.ceacdd5b25f9cff788932392@",
+        "northwind-lattice.example.eml"]

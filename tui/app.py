@@ -8,6 +8,7 @@ screens. ``run_app`` is the entry point the CLI uses (``gracebox`` and ``gracebo
 from __future__ import annotations
 
 import gc
+import re
 import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -67,11 +68,15 @@ def short_name(name: str, width: int = 24) -> str:
 
 
 def wrap_path(path: str, width: int = 44) -> str:
-    """``path`` on lines of at most ``width`` characters, broken after a "/" (a single longer component is
-    broken inside it as a last resort): a toast then never splits a name at an arbitrary letter."""
+    """``path`` on lines of at most ``width`` characters, broken after a "/" (inside a longer file name
+    after a "." or "@", a piece longer than ``width`` at ``width`` as a last resort): a toast then never
+    splits a name at an arbitrary letter."""
+    folder, slash, name = path.rpartition("/")
+    if folder and name and len(path) > width:  # the file name starts on its own line
+        return wrap_path(folder + slash, width) + "\n" + wrap_path(name, width)
     lines: list[str] = []
     cur = ""
-    for part in path.replace("/", "/\0").split("\0"):
+    for part in re.findall(r"[^/.@]*[/.@]|[^/.@]+$", path):
         while len(part) > width:
             if cur:
                 lines.append(cur)
