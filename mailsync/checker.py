@@ -257,9 +257,9 @@ def _factors(items: Sequence[tuple[object, object]], bounded: bool) -> list[_Fac
             # optional: a word start survives it only if the group also ends at one
             pending = pending and _ends_nonword(av[2])  # type: ignore[index]
             continue
-        if op is _C.IN and av and all(o is _C.LITERAL for o, _v in av):  # type: ignore[union-attr]
+        if op is _C.IN and av and all(o is _C.LITERAL for o, _v in av):  # type: ignore[union-attr, attr-defined]
             # a small class of literal symbols ("[€$£]"): any of them will do as a key
-            chars = [chr(v) for _o, v in av]  # type: ignore[union-attr]
+            chars = [chr(v) for _o, v in av]  # type: ignore[union-attr, attr-defined]
             if all(not c.isalnum() for c in chars):
                 candidates.append([(c, False) for c in chars])
             pending = False
@@ -591,8 +591,8 @@ class _Engine:
                 slots.append((group, gid))
                 group += 1 + sum(n for _p, n in alts)
             fail = "(?!)"  # fail unless some rule captured: most offsets cost one failed match, no loop
-            for g, _gid in reversed(slots):
-                fail = f"(?({g})|{fail})"
+            for slot, _gid in reversed(slots):
+                fail = f"(?({slot})|{fail})"
             b = len(self.buckets)
             self.buckets.append((keys, re.compile("".join(parts) + fail), tuple(slots)))
             if gate == "start":
@@ -1263,7 +1263,7 @@ def _rf1(doc: _Doc, message: ParsedMessage, known: bool, ctx: CheckContext) -> l
                 for i, s in enumerate(doc.sents):
                     m = _SELF_PROMO.search(s)
                     name = next((g for g in m.groups() if g), "") if m else ""
-                    if name and name.split()[0].lower() in comp:
+                    if m is not None and name and name.split()[0].lower() in comp:
                         found = [(i, doc.starts[i] + m.start(), doc.starts[i] + m.end())]
                         break
         if found:
@@ -1403,13 +1403,13 @@ def _generic_asks(doc: _Doc, skip: frozenset[int], selling: bool) -> list[tuple[
             if hit:
                 break
         if hit is None and doc.is_request(i):
-            m = _BE_ROLE.search(low)
-            if m is None and not selling:
-                m = _NOUN_ASK.search(low)
-                if m is None and "?" in low:
-                    m = _ADVICE_Q.search(low)
-            if m is not None:
-                hit = (m.start(), m.end())
+            am = _BE_ROLE.search(low)
+            if am is None and not selling:
+                am = _NOUN_ASK.search(low)
+                if am is None and "?" in low:
+                    am = _ADVICE_Q.search(low)
+            if am is not None:
+                hit = (am.start(), am.end())
         if hit:
             out.append((i, off + hit[0], off + hit[1]))
     return out
