@@ -47,3 +47,10 @@ def test_readme_test_command_is_what_ci_runs() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert commands[1] in ci
     assert not any("sudo" in c for c in commands)
+
+
+def test_mypy_is_clean_on_mailsync_and_tui() -> None:
+    exe = Path(sys.executable).with_name("mypy")
+    out = subprocess.run([str(exe), "mailsync", "tui"], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stdout[-3000:]
+    assert out.stdout.startswith("Success: no issues found")

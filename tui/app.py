@@ -481,8 +481,7 @@ class GraceboxApp(App[int]):
         try:
             with self._write_lock:
                 out = data.send_reply(self.store, self.settings, message_pk, scenario, body, to, self.demo_outbox)
-            first = (to or [None])[0]
-            who = (first.name or first.address or "") if first is not None else ""
+            who = (to[0].name or to[0].address or "") if to else ""
             self.post_message(SendFinished(out.reply_id or 0, out.state, out.detail, who))
         except Exception as exc:  # noqa: BLE001
             self.post_message(SendFinished(0, "failed", _line(exc)))

@@ -372,16 +372,16 @@ class RequestList(ScrollView, can_focus=True):
                   (row.status[:STATUS_W].ljust(STATUS_W), self._style("request-list--status"))]
         segments: list[Segment] = []
         plain = ""
-        for text, style in pieces:  # like rich: unstyled stretches join, each styled piece stays apart
-            if not text:
+        for piece, style in pieces:  # like rich: unstyled stretches join, each styled piece stays apart
+            if not piece:
                 continue
             if style is None:
-                plain += text
+                plain += piece
                 continue
             if plain:
                 segments.append(Segment(plain, _NULL))
                 plain = ""
-            segments.append(Segment(text, style))
+            segments.append(Segment(piece, style))
         if plain:
             segments.append(Segment(plain, _NULL))
         return Strip(segments, width)
