@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mailsync import checker, notify  # noqa: E402
 from mailsync.config import settings_from_dict  # noqa: E402
+from mailsync.inbox import make_context  # noqa: E402
 from mailsync.parse import parse  # noqa: E402
 from mailsync.types import CheckContext, ParsedMessage  # noqa: E402
 
@@ -34,33 +35,11 @@ def build_context(corpus: Path) -> CheckContext:
     data = tomllib.loads((corpus / "profile.toml").read_text(encoding="utf-8"))
     ident = {k: data[k] for k in ("email", "name") if k in data}
     settings = settings_from_dict({"identity": ident, "profile": data}, source=str(corpus / "profile.toml"))
-    known: set[str] = set()
-    names: set[str] = set()
+    sent_to: list[tuple[str, str | None]] = []
     for f in sorted((corpus / "sent").glob("*.eml")):
-        p = parse(f.read_bytes())
-        for a in (*p.to, *p.cc):
-            if a.address:
-                known.add(a.address.strip().lower())
-            if a.name:
-                names.add(a.name.strip().lower())
-    contacts = {c.address: c for c in settings.contacts()}
-    for c in contacts.values():
-        if c.experience in ("positive", "neutral"):
-            known.add(c.address)
-            if c.name:
-                names.add(c.name.strip().lower())
-    warnings, watch = settings.watch_lists()
-    return CheckContext(
-        me=(settings.my_email() or "").lower() or None,
-        known_addresses=frozenset(known),
-        known_names=frozenset(names),
-        contacts=contacts,
-        network_warnings=warnings,
-        reputation_watch=watch,
-        expertise=tuple(e.lower() for e in settings.profile.expertise),
-        referrals=settings.referrals(),
-        tuning=settings.tuning(),
-    )
+        sent = parse(f.read_bytes())
+        sent_to.extend((a.address, a.name) for a in (*sent.to, *sent.cc) if a.address)
+    return make_context(settings, sent_to, {c.address: c for c in settings.contacts()})
 
 
 def load(corpus: Path) -> list[tuple[str, ParsedMessage, dict[str, object]]]:

@@ -195,24 +195,22 @@ def accepted_counts(session: Session, now: datetime) -> tuple[int, int]:
     return since(30), since(7)
 
 
-def build_context(session: Session, settings: Settings, now: datetime | None = None) -> CheckContext:
-    """Build the CheckContext from the profile and the store (DESIGN "Checker"): known addresses (Sent
-    To/Cc + positive/neutral contacts), contacts, watch lists, expertise, referrals, accept counts."""
+def make_context(settings: Settings, sent_to: list[tuple[str, str | None]], contacts: dict[str, ContactInfo],
+                 *, accepted: tuple[int, int] = (0, 0), now: datetime | None = None) -> CheckContext:
+    """Build a CheckContext (pure): ``sent_to`` is (address, name) of the To/Cc of sent mail; known people are
+    those plus positive/neutral ``contacts`` (DESIGN "Known person", compared lower-case); ``accepted`` is the
+    (30-day, 7-day) count of accept decisions (RF5/RF6); ``now`` the clock (default: the real time)."""
     now = now or datetime.now(UTC)
-    contacts = merged_contacts(session, settings)
     known: set[str] = set()
     names: set[str] = set()
-    for ka in session.exec(select(KnownAddress)):
-        known.add(ka.address.lower())
-        if ka.name:
-            names.add(ka.name.strip().lower())
-    for c in contacts.values():
-        if c.experience in ("positive", "neutral"):
-            known.add(c.address)
-            if c.name:
-                names.add(c.name.strip().lower())
+    people = [(a, n) for a, n in sent_to] + [
+        (c.address, c.name) for c in contacts.values() if c.experience in ("positive", "neutral")
+    ]
+    for address, name in people:
+        known.add(address.strip().lower())
+        if name:
+            names.add(name.strip().lower())
     warnings, watch = settings.watch_lists()
-    a30, a7 = accepted_counts(session, now)
     p = settings.profile
     return CheckContext(
         me=(settings.my_email() or "").lower() or None,
@@ -223,14 +221,23 @@ def build_context(session: Session, settings: Settings, now: datetime | None = N
         reputation_watch=watch,
         expertise=tuple(e.lower() for e in p.expertise),
         referrals=settings.referrals(),
-        accepted_30d=a30,
-        accepted_7d=a7,
+        accepted_30d=accepted[0],
+        accepted_7d=accepted[1],
         monthly_capacity=p.monthly_capacity,
         weekly_limit=p.weekly_limit,
         on_break_until=p.on_break_until,
         today=now.date(),
         tuning=settings.tuning(),
     )
+
+
+def build_context(session: Session, settings: Settings, now: datetime | None = None) -> CheckContext:
+    """Build the CheckContext from the profile and the store (DESIGN "Checker"): known addresses (Sent
+    To/Cc + positive/neutral contacts), contacts, watch lists, expertise, referrals, accept counts."""
+    now = now or datetime.now(UTC)
+    sent_to = [(ka.address, ka.name) for ka in session.exec(select(KnownAddress))]
+    return make_context(settings, sent_to, merged_contacts(session, settings),
+                        accepted=accepted_counts(session, now), now=now)
 
 
 def context_key(ctx: CheckContext) -> str:
