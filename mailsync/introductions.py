@@ -22,7 +22,7 @@ No function here sends mail or commits: callers commit and run ``send.flush_outb
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -56,28 +56,26 @@ def _stems(text: str) -> set[str]:
     return {_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
 
 
-def rf7_topic(hits: Iterable[FlagHit]) -> str:
-    """The topic terms of the first RF7 hit's evidence (``topic "a, b" (domain)`` -> "a, b"), or "" without
-    one. Checker evidence format: ``checker._rf7``."""
+def _rf7_topics(hits: Iterable[FlagHit]) -> Iterator[re.Match[str]]:
+    """Each ``topic "a, b" (domain)`` match in the RF7 hits' evidence (checker evidence format: ``checker._rf7``)."""
     for h in hits:
-        if h.code != "RF7":
-            continue
-        for ev in h.evidence:
-            m = _TOPIC_EVIDENCE.search(ev)
-            if m:
-                return m.group(1).strip()
-    return ""
+        if h.code == "RF7":
+            for ev in h.evidence:
+                m = _TOPIC_EVIDENCE.search(ev)
+                if m:
+                    yield m
+
+
+def rf7_topic(hits: Iterable[FlagHit]) -> str:
+    """The topic terms of the first RF7 hit's evidence (``topic "a, b" (domain)`` -> "a, b"), or "" without one."""
+    m = next(_rf7_topics(hits), None)
+    return m.group(1).strip() if m else ""
 
 
 def _topic_words(hits: Iterable[FlagHit]) -> set[str]:
     out: set[str] = set()
-    for h in hits:
-        if h.code != "RF7":
-            continue
-        for ev in h.evidence:
-            m = _TOPIC_EVIDENCE.search(ev)
-            if m:
-                out |= _stems(m.group(1)) | _stems(m.group(2) or "")
+    for m in _rf7_topics(hits):
+        out |= _stems(m.group(1)) | _stems(m.group(2) or "")
     return out
 
 
@@ -100,10 +98,6 @@ def for_request(session: Session, identity: str) -> list[Introduction]:
     """The request's introductions, oldest first."""
     return list(session.exec(select(Introduction).where(Introduction.request_identity == identity)
                              .order_by(col(Introduction.id))).all())
-
-
-def _referral(intro: Introduction) -> Referral:
-    return Referral(intro.referral_name, intro.referral_address)
 
 
 def ask_consent(session: Session, settings: Settings, request: Message, referral: Referral,

@@ -7,14 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlmodel import select
-
 from mailsync.config import Settings
-from mailsync.models import Introduction, Message
+from mailsync.models import Message
 from mailsync.store import Store
 from mailsync.types import Referral
 
-from .data import IntroView, SendOutcome, load_detail
+from .data import SendOutcome, load_detail
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,17 +63,6 @@ def ask_consent(store: Store, settings: Settings, message_pk: int, referral: Ref
         reply_id = intro.consent_reply_id
     assert reply_id is not None
     return _flush(store, settings, reply_id, demo_outbox)
-
-
-def introductions_of(store: Store, message_pk: int) -> list[IntroView]:
-    """The request's introductions, oldest first ([] when the request is gone)."""
-    with store.session() as s:
-        m = s.get(Message, message_pk)
-        if m is None:
-            return []
-        rows = s.exec(select(Introduction).where(Introduction.request_identity == m.identity)
-                      .order_by(Introduction.id)).all()  # type: ignore[arg-type]
-        return [IntroView(r.id or 0, r.referral_name, r.referral_address, r.state, r.reply_seen) for r in rows]
 
 
 def mark(store: Store, intro_id: int, state: str) -> None:
