@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     fp = sub.add_parser("feedback", help="export your flag corrections as a corpus for bench/checker_eval.py")
     fp.add_argument("--export", metavar="DIR", required=True, help="folder to write profile.toml, sent/, requests/")
     sub.add_parser("followups", help="requests answered with Scenario 1 during your break: follow up when it ends")
+    from .cli_correct import add_parser as add_correct
+
+    add_correct(sub)
     return p
 
 
@@ -105,6 +108,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cmd_feedback(args)
     if cmd == "followups":
         return cmd_followups(args)
+    if cmd == "correct":
+        from .cli_correct import cmd_correct
+
+        settings = _load(args, require_account=False)
+        return cmd_correct(args, settings, _open_store(settings))
     return cmd_tui(args)
 
 

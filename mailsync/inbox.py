@@ -6,6 +6,7 @@ the transaction. No network here.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -33,7 +34,7 @@ from .rows import (  # noqa: F401  (the pure row helpers, re-exported under thei
 )
 from .rows import corrected as _corrected
 from .rows import hit_row as _hit_row
-from .types import FLAG_SLUGS, CheckContext, ContactInfo, FlagHit, ParsedMessage
+from .types import FLAG_SLUGS, CheckContext, ContactInfo, FlagHit, ParsedMessage, UserExample
 
 _RANK = {"negative": 0, "neutral": 1, "positive": 2}
 
@@ -220,6 +221,7 @@ def make_context(settings: Settings, sent_to: list[tuple[str, str | None]], cont
         network_warnings=warnings,
         reputation_watch=watch,
         expertise=tuple(e.lower() for e in p.expertise),
+        role=p.role or "",
         referrals=settings.referrals(),
         accepted_30d=accepted[0],
         accepted_7d=accepted[1],
@@ -236,8 +238,31 @@ def build_context(session: Session, settings: Settings, now: datetime | None = N
     To/Cc + positive/neutral contacts), contacts, watch lists, expertise, referrals, accept counts."""
     now = now or datetime.now(UTC)
     sent_to = [(ka.address, ka.name) for ka in session.exec(select(KnownAddress))]
-    return make_context(settings, sent_to, merged_contacts(session, settings),
-                        accepted=accepted_counts(session, now), now=now)
+    ctx = make_context(settings, sent_to, merged_contacts(session, settings),
+                       accepted=accepted_counts(session, now), now=now)
+    return dataclasses.replace(ctx, user_examples=user_examples(session))
+
+
+def user_examples(session: Session) -> tuple[UserExample, ...]:
+    """The user's flag corrections as checker examples (issue "learns from its user"): each corrected request's
+    message vector with the flag and whether the user said it applies ("add") or not ("dismiss"), oldest first.
+    A request whose raw bytes are gone is skipped."""
+    from . import parse as parse_mod
+
+    rows = session.exec(select(Correction).order_by(col(Correction.id))).all()
+    if not rows:
+        return ()
+    by_identity: dict[str, list[Correction]] = {}
+    for c in rows:
+        by_identity.setdefault(c.identity, []).append(c)
+    out: list[UserExample] = []
+    for identity, corr in by_identity.items():
+        m = session.exec(select(Message).where(Message.identity == identity)).first()
+        if m is None or not m.raw:
+            continue
+        vec = checker.message_vector(parse_mod.parse(bytes(m.raw)))
+        out += [UserExample(vec, c.code, c.action == "add") for c in corr]
+    return tuple(out)
 
 
 def context_key(ctx: CheckContext) -> str:

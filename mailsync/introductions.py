@@ -46,10 +46,31 @@ _WORD = re.compile(r"[a-z0-9][a-z0-9+#.-]*[a-z0-9+#]|[a-z0-9]")
 _STOP = frozenset({"and", "or", "of", "the", "a", "an", "for", "to", "in", "on", "with", "your", "my", "law"})
 
 
-def _stem(word: str) -> str:
-    from .checker import stem
+_SUFFIXES = (
+    "izations", "isations", "ization", "isation", "ational", "ations", "ation", "nesses", "ments", "ment",
+    "ness", "ships", "ship", "ings", "ing", "ities", "ity", "ives", "ive", "ions", "ion", "ers", "er",
+    "ies", "ied", "ed", "es", "s", "ly", "al",
+)
 
-    return stem(word)
+
+def _stem(word: str) -> str:
+    """A light suffix-stripping stemmer (``presentations``/``presenting`` -> ``present``): enough to compare a
+    question's topic words with a referral's topics; not linguistics."""
+    w = word.lower().strip("'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    for _ in range(2):
+        for suf in _SUFFIXES:
+            if w.endswith(suf) and len(w) - len(suf) >= 4:
+                w = w[: -len(suf)]
+                if suf == "ies":
+                    w += "y"
+                break
+        else:
+            break
+    if len(w) > 4 and w.endswith("e"):
+        w = w[:-1]
+    return w
 
 
 def _stems(text: str) -> set[str]:
@@ -57,7 +78,7 @@ def _stems(text: str) -> set[str]:
 
 
 def _rf7_topics(hits: Iterable[FlagHit]) -> Iterator[re.Match[str]]:
-    """Each ``topic "a, b" (domain)`` match in the RF7 hits' evidence (checker evidence format: ``checker._rf7``)."""
+    """Each ``topic "..."`` match in the RF7 hits' evidence (the format of ``checker.flags._rf7``)."""
     for h in hits:
         if h.code == "RF7":
             for ev in h.evidence:
@@ -80,7 +101,7 @@ def _topic_words(hits: Iterable[FlagHit]) -> set[str]:
 
 
 def suggest_referrals(settings: Settings, hits: Sequence[FlagHit]) -> list[Referral]:
-    """Referrals from ``settings.referrals()`` whose topics share a word stem (``checker.stem``) with the
+    """Referrals from ``settings.referrals()`` whose topics share a word stem (``_stem``) with the
     RF7 evidence topic words (terms and domain names), most shared stems first, config order on ties.
     ``[]`` when there is no RF7 hit or nothing matches."""
     words = _topic_words(hits)

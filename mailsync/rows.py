@@ -33,6 +33,7 @@ from .types import (
     ListEntry,
     ParsedMessage,
     Referral,
+    UserExample,
 )
 
 #: Every Message column except ``id`` with the value a new ``Message(...)`` gets when it is not given
@@ -260,6 +261,7 @@ def context_key(ctx: CheckContext) -> str:
     h.update(repr(sorted((k, v.experience) for k, v in ctx.contacts.items())).encode())
     h.update(repr((ctx.network_warnings, ctx.reputation_watch, ctx.expertise, ctx.referrals, ctx.me)).encode())
     h.update(repr(ctx.tuning).encode())
+    h.update(repr((sorted(ctx.known_threads), ctx.user_examples, ctx.role)).encode())
     h.update(str(checker.CHECKER_VERSION).encode())
     return h.hexdigest()[:16]
 
@@ -282,6 +284,9 @@ def context_to_json(ctx: CheckContext) -> dict[str, Any]:
         "on_break_until": ctx.on_break_until.isoformat() if ctx.on_break_until else None,
         "tuning": {"extra_phrases": {k: list(v) for k, v in t.extra_phrases.items()},
                    "weights": dict(t.weights), "thresholds": dict(t.thresholds)},
+        "known_threads": sorted(ctx.known_threads),
+        "role": ctx.role,
+        "user_examples": [[list(e.vector), e.code, e.present] for e in ctx.user_examples],
     }
 
 
@@ -306,6 +311,9 @@ def context_from_json(data: dict[str, Any], *, today: date | None, accepted_30d:
         today=today,
         tuning=CheckerTuning(extra_phrases={k: tuple(v) for k, v in t["extra_phrases"].items()},
                              weights=dict(t["weights"]), thresholds=dict(t["thresholds"])),
+        known_threads=frozenset(data.get("known_threads", ())),
+        role=data.get("role", ""),
+        user_examples=tuple(UserExample(tuple(v), c, bool(p)) for v, c, p in data.get("user_examples", ())),
     )
 
 

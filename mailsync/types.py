@@ -138,11 +138,27 @@ class CheckerTuning:
 
 
 @dataclass(frozen=True, slots=True)
+class UserExample:
+    """One of the user's own judgments, for the checker to learn from (issue "learns from its user").
+
+    ``vector``: the message's unit embedding (``checker.message_vector``); ``code``: "RF1".."RF7";
+    ``present``: True when the user said the flag applies (added, or kept), False when dismissed.
+    """
+
+    vector: tuple[float, ...]
+    code: str
+    present: bool
+
+
+@dataclass(frozen=True, slots=True)
 class CheckContext:
     """Everything the checker may know besides the message; built once per sync (``store.build_context``).
 
     Addresses are lower-case. ``known_addresses``: To/Cc of Sent messages plus positive/neutral contacts
-    (DESIGN "Known person"). ``known_names``: lower-case display names of those, for notification relays.
+    (README "Known"). ``known_names``: lower-case display names of those, for notification relays.
+    ``known_threads``: Message-IDs of mail the user sent (a reply to one comes from someone known).
+    ``role``: the user's own words for what they do (``[profile] role``, compared for RF7).
+    ``user_examples``: the user's corrections as learning vectors (``checker.learn``).
     ``accepted_30d`` / ``accepted_7d``: count of ``accept`` decisions in the rolling windows (RF5/RF6).
     """
 
@@ -161,3 +177,6 @@ class CheckContext:
     on_break_until: date | None = None
     today: date | None = None
     tuning: CheckerTuning = field(default_factory=CheckerTuning)
+    known_threads: frozenset[str] = frozenset()
+    role: str = ""
+    user_examples: tuple[UserExample, ...] = ()
