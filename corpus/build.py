@@ -143,7 +143,7 @@ def load_split(name: str) -> list[Item]:
     """Every request of the writers in split ``name`` whose folder exists."""
     out: list[Item] = []
     for w in splits()[name]:
-        folder = Path(os.environ.get("GB_CORPUS_WRITERS", str(ROOT / "writers"))) / w
+        folder = ROOT / "writers" / w
         if (folder / "requests.jsonl").exists():
             out += load_writer(folder)
     return out

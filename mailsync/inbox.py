@@ -221,7 +221,6 @@ def make_context(settings: Settings, sent_to: list[tuple[str, str | None]], cont
         network_warnings=warnings,
         reputation_watch=watch,
         expertise=tuple(e.lower() for e in p.expertise),
-        role=p.role or "",
         referrals=settings.referrals(),
         accepted_30d=accepted[0],
         accepted_7d=accepted[1],

@@ -261,7 +261,7 @@ def context_key(ctx: CheckContext) -> str:
     h.update(repr(sorted((k, v.experience) for k, v in ctx.contacts.items())).encode())
     h.update(repr((ctx.network_warnings, ctx.reputation_watch, ctx.expertise, ctx.referrals, ctx.me)).encode())
     h.update(repr(ctx.tuning).encode())
-    h.update(repr((sorted(ctx.known_threads), ctx.user_examples, ctx.role)).encode())
+    h.update(repr((sorted(ctx.known_threads), ctx.user_examples)).encode())
     h.update(str(checker.CHECKER_VERSION).encode())
     return h.hexdigest()[:16]
 
@@ -285,7 +285,6 @@ def context_to_json(ctx: CheckContext) -> dict[str, Any]:
         "tuning": {"extra_phrases": {k: list(v) for k, v in t.extra_phrases.items()},
                    "weights": dict(t.weights), "thresholds": dict(t.thresholds)},
         "known_threads": sorted(ctx.known_threads),
-        "role": ctx.role,
         "user_examples": [[list(e.vector), e.code, e.present] for e in ctx.user_examples],
     }
 
@@ -312,7 +311,6 @@ def context_from_json(data: dict[str, Any], *, today: date | None, accepted_30d:
         tuning=CheckerTuning(extra_phrases={k: tuple(v) for k, v in t["extra_phrases"].items()},
                              weights=dict(t["weights"]), thresholds=dict(t["thresholds"])),
         known_threads=frozenset(data.get("known_threads", ())),
-        role=data.get("role", ""),
         user_examples=tuple(UserExample(tuple(v), c, bool(p)) for v, c, p in data.get("user_examples", ())),
     )
 

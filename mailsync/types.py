@@ -157,7 +157,6 @@ class CheckContext:
     Addresses are lower-case. ``known_addresses``: To/Cc of Sent messages plus positive/neutral contacts
     (README "Known"). ``known_names``: lower-case display names of those, for notification relays.
     ``known_threads``: Message-IDs of mail the user sent (a reply to one comes from someone known).
-    ``role``: the user's own words for what they do (``[profile] role``, compared for RF7).
     ``user_examples``: the user's corrections as learning vectors (``checker.learn``).
     ``accepted_30d`` / ``accepted_7d``: count of ``accept`` decisions in the rolling windows (RF5/RF6).
     """
@@ -178,5 +177,4 @@ class CheckContext:
     today: date | None = None
     tuning: CheckerTuning = field(default_factory=CheckerTuning)
     known_threads: frozenset[str] = frozenset()
-    role: str = ""
     user_examples: tuple[UserExample, ...] = ()

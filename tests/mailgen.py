@@ -32,9 +32,9 @@ ME = ("Alex Rivera", "alex@example.com")
 BODIES: dict[str, str] = {
     "clean": (
         "Hi Alex,\n\n"
-        "We met at the spring workshop on feedback conversations and you mentioned you were happy to\n"
-        "compare notes afterwards. Would a short call in the next few weeks suit you? No agenda beyond\n"
-        "trading what worked for each of us with new managers.\n\n"
+        "We met at the spring workshop on feedback conversations. Thank you for the notes you shared\n"
+        "afterwards: the two-question check-in worked well with my new managers this month. I hope to see\n"
+        "you again at the autumn session.\n\n"
         "Thanks,\nSam\n"
     ),
     "selling": (

@@ -54,10 +54,9 @@ def _expertise_emb(phrases: tuple[str, ...]) -> np.ndarray:  # type: ignore[type
 
 
 def expertise_phrases(context: CheckContext) -> tuple[str, ...]:
-    """The phrases a question is compared with (RF7): the expertise list, then the role when there is one."""
-    if not context.expertise:
-        return ()
-    return tuple(context.expertise) + ((context.role,) if context.role else ())
+    """The phrases a question is compared with (RF7): the expertise list. (Adding ``[profile] role`` made the
+    comparison worse on the corpus: AUC 0.84 against 0.88 with the writers' own topic phrases.)"""
+    return tuple(context.expertise)
 
 
 def _cuts() -> Cuts:
@@ -73,9 +72,10 @@ def judge_many(messages: Sequence[ParsedMessage], context: CheckContext
     texts: list[str] = []
     for m in messages:
         body = m.body_text or ""
-        sents = split(m.subject or "", body)
+        author = author_text(body)
+        sents = split(m.subject or "", body, author)
         docs.append(sents)
-        authors.append(author_text(body))
+        authors.append(author)
         texts += [s.text for s in sents]
     emb, emb_max = encoder().embed_both(texts)
     judged = judge_batch(docs, emb, emb_max, _expertise_emb(expertise_phrases(context)), heads())

@@ -40,7 +40,9 @@ _STOP_WORDS = (
     "a an the and or but of to in on for with at by from as is are be been it this that these those i me "
     "my we our you your they their he she his her can could would will should do does did how what which "
     "who whom when where why if any some about into there here have has had please just so also not no "
-    "yes am was were may might must shall get got need want like know"
+    "yes am was were may might must shall get got need want like know now handle best way ways anyone someone "
+    "something thing things really quick question questions wondering wonder tell think help advice mean does "
+    "dear thanks thank hi hello"
 )
 _STOP = frozenset(_STOP_WORDS.split())
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
@@ -181,7 +183,7 @@ def _rf7(j: Judgments, sents: list[Sentence], ctx: CheckContext, cuts: Cuts) -> 
     col = SENTENCE_LABELS.index("question")
     qi = j.question_row
     q = sents[qi].text
-    closest = ctx.expertise[j.closest_expertise] if j.closest_expertise < len(ctx.expertise) else ctx.role
+    closest = ctx.expertise[j.closest_expertise] if j.closest_expertise < len(ctx.expertise) else ""
     ev = [f"question {j.scores[qi, col]:.2f}: {quote(q)}",
           f'topic "{topic_words(q)}" is far from your expertise (closest: "{closest}", similarity '
           f"{j.topic_similarity:.2f})"]

@@ -55,10 +55,17 @@ def sentence_features(docs: list[list[Sentence]], emb: Matrix, emb_max: Matrix) 
     return X
 
 
+_STACKED: dict[tuple[int, tuple[str, ...]], tuple[F64, F64]] = {}
+
+
 def stack(heads: dict[str, F64], names: list[str]) -> tuple[F64, F64]:
-    """Weights (d x k) and biases (k) of the named logistic heads, for one matrix product."""
-    W = np.stack([heads[n] for n in names], axis=1)
-    return W[:-1], W[-1]
+    """Weights (d x k) and biases (k) of the named logistic heads, for one matrix product (kept per heads)."""
+    key = (id(heads), tuple(names))
+    got = _STACKED.get(key)
+    if got is None or got[0].shape[0] != heads[names[0]].shape[0] - 1:
+        W = np.stack([heads[n] for n in names], axis=1)
+        got = _STACKED[key] = (W[:-1], W[-1])
+    return got
 
 
 def sentence_scores(X: F64, heads: dict[str, F64]) -> F64:
@@ -101,6 +108,12 @@ def pooled(P: F64, spans: list[tuple[int, int]]) -> F64:
     return out
 
 
+def message_features(F: F64, G: F64, heads: dict[str, F64]) -> F64:
+    """Inputs of the message heads: the pooled sentence scores ``F`` next to the centred mean embedding ``G``
+    (what the whole message is about). A head uses only the columns its training gave weight."""
+    return np.hstack([F, G - heads["center"]])
+
+
 def topic_vectors(emb: Matrix, P: F64, spans: list[tuple[int, int]], heads: dict[str, F64]) -> tuple[F64, list[int]]:
     """Per message, the topic of its likeliest question sentence in embedding space (the sentence mapped by the
     learned ``topic_map`` from centred embeddings; unit rows, zeros without sentences) and that sentence's row."""
@@ -123,7 +136,7 @@ def _unit_centred(V: Matrix | F64, heads: dict[str, F64]) -> F64:
 def expertise_similarity(T: F64, G: F64, expertise_emb: Matrix, heads: dict[str, F64]) -> tuple[F64, list[int]]:
     """Per message: [best similarity of its topic ``T`` to the expertise phrases, mean of the best two, best
     similarity of its whole text ``G`` (mean embedding) to them], centred unit vectors; and the index of the
-    phrase closest to the topic (-1 without expertise). The last row of ``expertise_emb`` may be the role."""
+    phrase closest to the topic (-1 without expertise)."""
     if expertise_emb.shape[0] == 0:
         return np.zeros((T.shape[0], 3)), [-1] * T.shape[0]
     E = _unit_centred(expertise_emb, heads)
@@ -161,10 +174,10 @@ def judge_batch(docs: list[list[Sentence]], emb: Matrix, emb_max: Matrix, expert
     P = sentence_scores(X, heads)
     spans = bounds(docs)
     F = pooled(P, spans)
-    Wm, bm = stack(heads, [f"m_{n}" for n in MESSAGE_JUDGMENTS])
-    M = sigmoid(F @ Wm + bm)
-    T, qrows = topic_vectors(emb, P, spans, heads)
     G = np.stack([emb[a:b].astype(np.float64).mean(axis=0) if b > a else np.zeros(DIM) for a, b in spans])
+    Wm, bm = stack(heads, [f"m_{n}" for n in MESSAGE_JUDGMENTS])
+    M = sigmoid(message_features(F, G, heads) @ Wm + bm)
+    T, qrows = topic_vectors(emb, P, spans, heads)
     S, closest = expertise_similarity(T, G, expertise_emb, heads)
     off = sigmoid(np.hstack([S, M[:, [MESSAGE_JUDGMENTS.index("question")]]]) @ heads["m_off_expertise"][:-1]
                   + heads["m_off_expertise"][-1])

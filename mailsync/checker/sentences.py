@@ -33,6 +33,9 @@ _CUT = re.compile(
     r"nachricht\s*-*|-{2,}\s*message transf[ée]r[ée]\s*-*|_{8,}|-- ?)\s*$",
     re.I,
 )
+#: Any line that ``author_text`` treats specially (a cheap test before the line-by-line pass).
+_QUOTE_HINT = re.compile(r"\n[ \t]*(?:>|-{2}|_{8}|\*?[Ff][Rr][Oo][Mm]:|[Bb][Ee][Gg][Ii][Nn] [Ff]orwarded)")
+_WROTE_TAILS = ("rote:", "ROTE:", "chrieb:", "crit:", "scribió:", "crisse:", "chreef:", "apisał:")
 _OUTLOOK_FROM = re.compile(r"^\s*\*?from:\*?\s+\S", re.I)
 _OUTLOOK_NEXT = re.compile(r"^\s*\*?(?:sent|date|to|subject):\*?\s", re.I)
 _SENT_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[^\sa-z])|(?<=[.!?]{2})\s+|(?<=\?)\s+")
@@ -76,7 +79,10 @@ def author_text(body: str) -> str:
     original messages and the signature after ``-- `` are removed; the text is ``normalise``d."""
     if "<" in body and _HTMLISH.search(body):
         body = _detag(body)
-    body = _ON_WROTE.sub("", normalise(body))
+    body = normalise(body)
+    if not _QUOTE_HINT.search("\n" + body) and not any(w in body for w in _WROTE_TAILS):
+        return body  # no quote, forward, signature or "wrote:" line: all of it is the author's
+    body = _ON_WROTE.sub("", body)
     lines = body.split("\n")
     out: list[str] = []
     for i, line in enumerate(lines):
@@ -98,15 +104,16 @@ def clean_subject(subject: str) -> str:
     return _SUBJECT_PREFIX.sub("", normalise(subject)).strip()
 
 
-def split(subject: str, body: str) -> list[Sentence]:
-    """Sentences of a message, the cleaned subject first (para -1), then the author's text: paragraphs on
-    blank lines, bullets as their own sentences, sentences on ``.!?`` followed by a capital, digit or mark.
-    Lines without any letters (rules, phone numbers) are dropped. At most ``MAX_SENTENCES``."""
+def split(subject: str, body: str, author: str | None = None) -> list[Sentence]:
+    """Sentences of a message, the cleaned subject first (para -1), then the author's text (``author`` when the
+    caller already has ``author_text(body)``): paragraphs on blank lines, bullets as their own sentences,
+    sentences on ``.!?`` followed by a capital, digit or mark. Lines without letters (rules, phone numbers) are
+    dropped. At most ``MAX_SENTENCES``."""
     raw: list[tuple[str, int]] = []
     subj = clean_subject(subject)
     if subj:
         raw.append((subj, -1))
-    for p_i, block in enumerate(_PARA_SPLIT.split(author_text(body))):
+    for p_i, block in enumerate(_PARA_SPLIT.split(author if author is not None else author_text(body))):
         buf: list[str] = []
         chunks: list[str] = []
         for line in block.split("\n"):
