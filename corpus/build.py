@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import html
 import json
-import os
 import re
 import sys
 import tomllib
