@@ -66,8 +66,8 @@ def main() -> int:
     args = ap.parse_args()
 
     from mailsync.config import load_config
-    from mailsync.store import Store
-    from mailsync.sync import run_sync
+    from mailsync.store.engine import Store
+    from mailsync.sync.run import run_sync
 
     with DovecotServer() as srv, tempfile.TemporaryDirectory(prefix="gb-prof-", dir="/var/tmp") as tmp:
         d = Path(tmp)

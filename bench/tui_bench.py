@@ -183,7 +183,7 @@ def make_rows(n: int, seed: int, folder_id: int, start: datetime, top_uid: int
 
 def db_key(n: int) -> str:
     """Cache key: data version, row count and the Message columns (a schema change regenerates)."""
-    from mailsync.models import Message
+    from mailsync.store.models import Message
 
     cols = ",".join(sorted(Message.__table__.columns.keys()))  # type: ignore[attr-defined]
     return hashlib.sha256(f"{DATA_VERSION}|{n}|{cols}".encode()).hexdigest()[:12]
@@ -193,9 +193,9 @@ def build_db(path: Path, n: int) -> None:
     """Create the database at ``path`` with ``n`` requests (the real tables, Core bulk inserts)."""
     from sqlalchemy import insert
 
-    from mailsync import search
-    from mailsync.models import Decision, FlagHitRow, Folder, KnownAddress, Message
-    from mailsync.store import Store
+    from mailsync.store import search
+    from mailsync.store.engine import Store
+    from mailsync.store.models import Decision, FlagHitRow, Folder, KnownAddress, Message
 
     tmp = path.with_name(path.name + ".tmp")
     for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
@@ -304,7 +304,7 @@ def _settings(db: Path) -> Any:
 
 
 async def _child_startup(db: Path, outbox: Path, spawned: float | None) -> dict[str, Any]:
-    from mailsync.store import Store
+    from mailsync.store.engine import Store
     from tui.app import GraceboxApp, freeze_gc
 
     settings = _settings(db)
@@ -327,7 +327,7 @@ async def _child_startup(db: Path, outbox: Path, spawned: float | None) -> dict[
 async def _child_keys(db: Path, outbox: Path, rounds: int, word: str) -> dict[str, Any]:
     from textual.widgets import Input
 
-    from mailsync.store import Store
+    from mailsync.store.engine import Store
     from tui.app import GraceboxApp, freeze_gc
     from tui.screens.inbox import FILTER_CYCLE
 
@@ -457,8 +457,8 @@ def main() -> None:
     else:
         print(f"using the cached database {db}", file=sys.stderr)
     # one warm-up open: creates a missing search index (timed on its own) and warms the OS page cache
-    from mailsync import search
-    from mailsync.store import Store
+    from mailsync.store import search
+    from mailsync.store.engine import Store
 
     t = time.perf_counter()
     store = Store(f"sqlite:///{db}")
@@ -517,7 +517,7 @@ def main() -> None:
 def db_figures(store: Any, word: str) -> list[tuple[str, float, int]]:
     """(label, median ms, total) of ``tui.data.load_page`` for each filter, the last page, and each
     prefix of ``word`` plus a very common word."""
-    from tui import data
+    from mailsync.service import inbox as data
     from tui.screens.inbox import FILTER_CYCLE
 
     def timed(q: Any, offset: int = 0) -> tuple[float, int]:

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from mailsync import compose
 from mailsync.config import Settings, settings_from_dict
 from mailsync.errors import MessageError, TemplateError
-from mailsync.inbox import new_message
-from mailsync.models import Message
-from mailsync.parse import parse
+from mailsync.mail import compose, templates
+from mailsync.mail.parse import parse
+from mailsync.store.ingest import as_message
+from mailsync.store.models import Message
 from mailsync.types import Address, FlagHit, Referral
 
 FULL_PROFILE = {
@@ -46,9 +46,9 @@ def settings(profile: dict[str, object] | None = None, templates_dir: Path | Non
 
 
 def request_from(headers: str, body: str = "Could we talk?\n") -> Message:
-    """A Message row made the way sync makes it: raw bytes -> parse -> inbox.new_message."""
+    """A Message row made the way sync makes it: raw bytes -> parse -> ingest.as_message."""
     raw = (headers.strip("\n") + "\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n" + body).encode()
-    return new_message(parse(raw), raw)
+    return as_message(parse(raw), raw)
 
 
 @pytest.fixture
@@ -66,13 +66,13 @@ def req() -> Message:
 
 
 def test_templates_dir_holds_the_shipped_templates() -> None:
-    names = {p.name for p in compose.templates_dir().glob("*.j2")}
+    names = {p.name for p in templates.templates_dir().glob("*.j2")}
     assert names == {"scenario1.txt.j2", "scenario2.txt.j2", "accept.txt.j2", "consent_request.txt.j2",
                      "introduction.txt.j2"}
 
 
 def test_scenario1_with_every_offer_and_an_agreed_introduction(req: Message) -> None:
-    body = compose.render_body(settings(FULL_PROFILE), req, "scenario1", [], [REFERRAL], today=AFTER_BREAK)
+    body = templates.render_body(settings(FULL_PROFILE), req, "scenario1", [], [REFERRAL], today=AFTER_BREAK)
     assert body.startswith("Hi Sam,\n\n")
     assert 'about "Quick question about your team"' in body
     assert "can't give this the time" in body
@@ -88,23 +88,23 @@ def test_scenario1_with_every_offer_and_an_agreed_introduction(req: Message) -> 
 
 
 def test_scenario1_on_break_says_so_and_promises_a_follow_up(req: Message) -> None:
-    body = compose.render_body(settings(FULL_PROFILE), req, "scenario1", [], today=TODAY)
+    body = templates.render_body(settings(FULL_PROFILE), req, "scenario1", [], today=TODAY)
     assert "I'm taking a break from networking at the moment, until 2026-12-15," in body
     assert "follow up with you" in body
     assert "can't give this the time" not in body
     # The break ends after its last day.
-    later = compose.render_body(settings(FULL_PROFILE), req, "scenario1", [], today=AFTER_BREAK)
+    later = templates.render_body(settings(FULL_PROFILE), req, "scenario1", [], today=AFTER_BREAK)
     assert "taking a break" not in later
 
 
 def test_scenario1_without_agreed_introductions_offers_to_ask(req: Message) -> None:
-    body = compose.render_body(settings(FULL_PROFILE), req, "scenario1", [], [], today=AFTER_BREAK)
+    body = templates.render_body(settings(FULL_PROFILE), req, "scenario1", [], [], today=AFTER_BREAK)
     assert "I can check whether someone I know who works on this\nis open to an introduction." in body
     assert "Olu Brandt" not in body  # not agreed yet: never named
 
 
 def test_scenario1_with_nothing_configured_is_honest(req: Message) -> None:
-    body = compose.render_body(settings({}), req, "scenario1", [], today=TODAY)
+    body = templates.render_body(settings({}), req, "scenario1", [], today=TODAY)
     assert "I don't know anyone I could point you to on this" in body
     assert "Here is what I can offer" not in body
     assert "None" not in body
@@ -113,7 +113,7 @@ def test_scenario1_with_nothing_configured_is_honest(req: Message) -> None:
 def test_scenario2_is_short_warm_and_firm(req: Message) -> None:
     hits = [FlagHit("RF1", "selling", "pitch", 3.0, ("mentions a demo",))]
     for profile in (FULL_PROFILE, {}):
-        body = compose.render_body(settings(profile), req, "scenario2", hits, today=TODAY)
+        body = templates.render_body(settings(profile), req, "scenario2", hits, today=TODAY)
         assert body.startswith("Hi Sam,\n\nThank you for reaching out, and for thinking of me.\n")
         assert "I keep my network to people I know and work with well" in body
         assert "Good luck" in body
@@ -123,7 +123,7 @@ def test_scenario2_is_short_warm_and_firm(req: Message) -> None:
 
 
 def test_accept_suggests_finding_a_time(req: Message) -> None:
-    body = compose.render_body(settings({}), req, "accept", [], today=TODAY)
+    body = templates.render_body(settings({}), req, "accept", [], today=TODAY)
     assert "I'd be glad to\ntalk." in body
     assert "two or three times" in body
     assert body.endswith("Best wishes,\nWren\n")
@@ -131,17 +131,17 @@ def test_accept_suggests_finding_a_time(req: Message) -> None:
 
 def test_signature_falls_back_to_name_and_greeting_to_hello() -> None:
     anonymous = request_from("From: <nobody@asker.example>\nSubject: hi\nMessage-ID: <n@asker.example>\n")
-    body = compose.render_body(settings({}, signature=None), anonymous, "accept", [], today=TODAY)
+    body = templates.render_body(settings({}, signature=None), anonymous, "accept", [], today=TODAY)
     assert body.startswith("Hello,\n")
     assert body.endswith("Best wishes,\nWren Castillo\n")
 
 
 def test_first_name_guess() -> None:
-    assert compose.first_name("Okoro, Sam") == "Sam"
-    assert compose.first_name("Dr. Ana Lima") == "Ana"
-    assert compose.first_name('"Zoë Adeyemi"') == "Zoë"
-    assert compose.first_name("sam@asker.example") is None
-    assert compose.first_name(None) is None
+    assert templates.first_name("Okoro, Sam") == "Sam"
+    assert templates.first_name("Dr. Ana Lima") == "Ana"
+    assert templates.first_name('"Zoë Adeyemi"') == "Zoë"
+    assert templates.first_name("sam@asker.example") is None
+    assert templates.first_name(None) is None
 
 
 def test_mail_text_is_data_not_template_source() -> None:
@@ -150,7 +150,7 @@ def test_mail_text_is_data_not_template_source() -> None:
         "Subject: {{ me.email }}\x07\n"
         "Message-ID: <sly@asker.example>\n"
     )
-    body = compose.render_body(settings({}), sly, "accept", [], today=TODAY)
+    body = templates.render_body(settings({}), sly, "accept", [], today=TODAY)
     assert body.startswith("Hi {{,\n")  # the first word of the name, verbatim
     assert 'about "{{ me.email }}"' in body
     assert "49" not in body and "\x07" not in body
@@ -158,19 +158,19 @@ def test_mail_text_is_data_not_template_source() -> None:
 
 def test_consent_request_and_introduction(req: Message) -> None:
     s = settings(FULL_PROFILE)
-    ask = compose.render_consent_request(s, req, REFERRAL)
+    ask = templates.render_consent_request(s, req, REFERRAL)
     assert ask.startswith("Hi Olu,\n\nSomeone got in touch with me")
     assert "sam@asker.example" not in ask and "Sam" not in ask  # withheld until the referral agreed
     assert "databases, query tuning" in ask
     assert "Would you be open to an introduction?" in ask
-    intro = compose.render_introduction(s, req, REFERRAL)
+    intro = templates.render_introduction(s, req, REFERRAL)
     assert intro.startswith("Hi Sam and Olu,\n")
     assert "Olu Brandt works on databases, query tuning and kindly agreed" in intro
 
 
 def test_unknown_scenario_is_a_template_error(req: Message) -> None:
     with pytest.raises(TemplateError, match="unknown scenario 'scenario3'"):
-        compose.render_body(settings({}), req, "scenario3", [])
+        templates.render_body(settings({}), req, "scenario3", [])
 
 
 # --- user templates and errors --------------------------------------------------------------------------
@@ -180,28 +180,28 @@ def test_user_directory_overrides_by_file_name(tmp_path: Path, req: Message) -> 
     (tmp_path / "scenario2.txt.j2").write_text("No thanks, {{ sender.first_name }}. {{ flags[0].code }}\n")
     s = settings({}, templates_dir=tmp_path)
     hits = [FlagHit("RF4", "bad-history", "negative-contact", 5.0, ("noted",))]
-    assert compose.render_body(s, req, "scenario2", hits) == "No thanks, Sam. RF4\n"
+    assert templates.render_body(s, req, "scenario2", hits) == "No thanks, Sam. RF4\n"
     # Files the user did not copy still come from the shipped folder.
-    assert "two or three times" in compose.render_body(s, req, "accept", [], today=TODAY)
+    assert "two or three times" in templates.render_body(s, req, "accept", [], today=TODAY)
 
 
 def test_user_template_edits_apply_without_restart(tmp_path: Path, req: Message) -> None:
     path = tmp_path / "accept.txt.j2"
     path.write_text("first\n")
     s = settings({}, templates_dir=tmp_path)
-    assert compose.render_body(s, req, "accept", []) == "first\n"
+    assert templates.render_body(s, req, "accept", []) == "first\n"
     path.write_text("second {{ sender.address }}\n")
     import os
 
     st = path.stat()
     os.utime(path, (st.st_atime, st.st_mtime + 5))
-    assert compose.render_body(s, req, "accept", []) == "second sam@asker.example\n"
+    assert templates.render_body(s, req, "accept", []) == "second sam@asker.example\n"
 
 
 def test_unknown_variable_names_file_and_line(tmp_path: Path, req: Message) -> None:
     (tmp_path / "accept.txt.j2").write_text("Hello\n\n{{ sender.nickname }}\n")
     with pytest.raises(TemplateError) as ei:
-        compose.render_body(settings({}, templates_dir=tmp_path), req, "accept", [])
+        templates.render_body(settings({}, templates_dir=tmp_path), req, "accept", [])
     msg = str(ei.value)
     assert f"{tmp_path / 'accept.txt.j2'}:3" in msg
     assert "nickname" in msg and "unknown variable" in msg
@@ -212,7 +212,7 @@ def test_unknown_variable_names_file_and_line(tmp_path: Path, req: Message) -> N
 def test_unknown_top_level_variable(tmp_path: Path, req: Message) -> None:
     (tmp_path / "accept.txt.j2").write_text("{{ recipient }}\n")
     with pytest.raises(TemplateError, match=r"accept\.txt\.j2:1: unknown variable: 'recipient' is undefined"):
-        compose.render_body(settings({}, templates_dir=tmp_path), req, "accept", [])
+        templates.render_body(settings({}, templates_dir=tmp_path), req, "accept", [])
 
 
 @pytest.mark.parametrize(
@@ -227,7 +227,7 @@ def test_unknown_top_level_variable(tmp_path: Path, req: Message) -> None:
 def test_sandbox_violation_is_a_template_error(tmp_path: Path, req: Message, source: str) -> None:
     (tmp_path / "scenario1.txt.j2").write_text("ok\n" + source + "\n")
     with pytest.raises(TemplateError) as ei:
-        compose.render_body(settings({}, templates_dir=tmp_path), req, "scenario1", [])
+        templates.render_body(settings({}, templates_dir=tmp_path), req, "scenario1", [])
     msg = str(ei.value)
     assert "sandbox" in msg
     assert f"{tmp_path / 'scenario1.txt.j2'}:2" in msg
@@ -236,19 +236,19 @@ def test_sandbox_violation_is_a_template_error(tmp_path: Path, req: Message, sou
 def test_syntax_error_names_file_and_line(tmp_path: Path, req: Message) -> None:
     (tmp_path / "scenario2.txt.j2").write_text("one\ntwo\n{% if %}\n")
     with pytest.raises(TemplateError) as ei:
-        compose.render_body(settings({}, templates_dir=tmp_path), req, "scenario2", [])
+        templates.render_body(settings({}, templates_dir=tmp_path), req, "scenario2", [])
     assert str(ei.value).startswith(f"template {tmp_path / 'scenario2.txt.j2'}:3: syntax error:")
 
 
 def test_runtime_error_in_template(tmp_path: Path, req: Message) -> None:
     (tmp_path / "accept.txt.j2").write_text("x\n{{ 1 // 0 }}\n")
     with pytest.raises(TemplateError, match=r"accept\.txt\.j2:2: ZeroDivisionError"):
-        compose.render_body(settings({}, templates_dir=tmp_path), req, "accept", [])
+        templates.render_body(settings({}, templates_dir=tmp_path), req, "accept", [])
 
 
 def test_missing_template_in_both_places(tmp_path: Path, req: Message) -> None:
     with pytest.raises(TemplateError, match="template nothing.txt.j2: not found"):
-        compose.render_template(settings({}, templates_dir=tmp_path), "nothing.txt.j2", {})
+        templates.render_template(settings({}, templates_dir=tmp_path), "nothing.txt.j2", {})
 
 
 # --- reply headers --------------------------------------------------------------------------------------
@@ -428,7 +428,7 @@ def test_normalize_address() -> None:
 
 def test_build_introduction_goes_to_both_and_threads(req: Message) -> None:
     s = settings(FULL_PROFILE)
-    body = compose.render_introduction(s, req, REFERRAL)
+    body = templates.render_introduction(s, req, REFERRAL)
     msg = compose.build_introduction(s, req, REFERRAL, body, message_id="<intro@maple.example>")
     assert msg["To"] == "Sam Okoro <sam@asker.example>, Olu Brandt <olu@referral.example>"
     assert msg["In-Reply-To"] == "<q1@asker.example>"

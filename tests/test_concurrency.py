@@ -21,10 +21,11 @@ from typing import Any
 from sqlmodel import col, select
 
 import tui.app
-from mailsync import sync
 from mailsync.config import load_config
-from mailsync.models import Message, Reply
-from mailsync.store import Store
+from mailsync.store.engine import Store
+from mailsync.store.models import Message, Reply
+from mailsync.sync import report as sync_report
+from mailsync.sync import run as sync_run
 from tests import mailgen
 from tests.servers.config_factory import write_config
 from tests.servers.dovecot_fixtures import ImapAccount
@@ -184,7 +185,7 @@ async def test_tui_open_while_cron_syncs(tmp_path: Path, imap_account: ImapAccou
 def test_threads_sync_while_drafts_are_saved(tmp_path: Path, imap_account: ImapAccount) -> None:
     """run_sync in four threads at once (one wins the lock, the others return locked) while a fifth thread
     saves drafts: nothing raises, no draft is lost, every request is stored once."""
-    from mailsync import send
+    from mailsync.outbox import drafts as send
 
     imap_account.create_folder("Sent")
     imap_account.append(REQ, mailgen.series(60))
@@ -193,19 +194,19 @@ def test_threads_sync_while_drafts_are_saved(tmp_path: Path, imap_account: ImapA
                        database_url=f"sqlite:///{tmp_path / 'threads.db'}")
     settings = load_config(cfg)
     store = Store(settings.database_url())
-    assert sync.run_sync(settings, store=store, flush=False).new == 60
+    assert sync_run.run_sync(settings, store=store, flush=False).new == 60
     with store.session() as s:
         ids = [m for m in s.exec(select(Message.id).order_by(col(Message.id))).all() if m is not None]
     other = ImapAccount(imap_account.server, imap_account.user, imap_account.password)
     errors: list[str] = []
-    reports: list[sync.SyncReport] = []
+    reports: list[sync_report.SyncReport] = []
     saved: dict[int, str] = {}
     lock = threading.Lock()
 
     def syncer(k: int) -> None:
         for j in range(6):
             try:
-                rep = sync.run_sync(settings, store=store, flush=False)
+                rep = sync_run.run_sync(settings, store=store, flush=False)
                 with lock:
                     reports.append(rep)
             except Exception as exc:  # noqa: BLE001 - the test collects and asserts on them
@@ -236,7 +237,7 @@ def test_threads_sync_while_drafts_are_saved(tmp_path: Path, imap_account: ImapA
     other.close()
     assert all(not t.is_alive() for t in threads)
     assert errors == []
-    assert sync.run_sync(settings, store=store, flush=False).locked is False
+    assert sync_run.run_sync(settings, store=store, flush=False).locked is False
     with store.session() as s:
         drafts = {r.message_pk: r.body for r in s.exec(select(Reply)).all()}
         rows = s.exec(select(Message).where(col(Message.uid).is_not(None))).all()

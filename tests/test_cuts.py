@@ -24,11 +24,12 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from mailsync import sync
 from mailsync.config import Settings, load_config
 from mailsync.errors import ServerUnreachable
-from mailsync.models import Folder, KnownAddress, Message
-from mailsync.store import Store
+from mailsync.store.engine import Store
+from mailsync.store.models import Folder, KnownAddress, Message
+from mailsync.sync import limits, pool
+from mailsync.sync import run as sync_run
 from tests import mailgen
 from tests.servers.config_factory import write_config
 from tests.servers.dovecot_fixtures import ImapAccount
@@ -167,7 +168,7 @@ def run_cut(settings: Settings, store: Store, proxy: CutProxy, tally: Tally, exp
     proxy.arm(**arm)
     tally.runs += 1
     try:
-        sync.run_sync(settings, store=store, flush=False)
+        sync_run.run_sync(settings, store=store, flush=False)
         outcome = "completed"
     except ServerUnreachable as exc:
         assert exc.exit_code == 75
@@ -180,7 +181,7 @@ def run_cut(settings: Settings, store: Store, proxy: CutProxy, tally: Tally, exp
         tally.resumed += 1
     tally.outcomes[outcome] = tally.outcomes.get(outcome, 0) + 1
     proxy.disarm()
-    report = sync.run_sync(settings, store=store, flush=False)
+    report = sync_run.run_sync(settings, store=store, flush=False)
     assert report.locked is False
 
 
@@ -224,7 +225,7 @@ def loaded(imap_account: ImapAccount) -> ImapAccount:
 
 def test_cuts_during_initial_sync(tmp_path: Path, loaded: ImapAccount, proxies: dict[str, CutProxy],
                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sync, "BATCH_SIZE", CUT_BATCH)
+    monkeypatch.setattr(limits, "BATCH_SIZE", CUT_BATCH)
     expected = server_state(loaded)
     assert len(expected[1]) == N_MESSAGES
     # a clean run per transport measures the bytes of a whole initial sync
@@ -234,7 +235,7 @@ def test_cuts_during_initial_sync(tmp_path: Path, loaded: ImapAccount, proxies: 
         db = tmp_path / f"measure-{kind}.sqlite"
         store = Store(f"sqlite:///{db}")
         settings = settings_via(tmp_path, loaded, proxy, db, security=kind, name=f"measure-{kind}.toml")
-        assert sync.run_sync(settings, store=store, flush=False).new == N_MESSAGES
+        assert sync_run.run_sync(settings, store=store, flush=False).new == N_MESSAGES
         assert compare(store, loaded, expected=expected) == []
         store.close()
         totals[kind] = (proxy.s2c_bytes, proxy.c2s_bytes)
@@ -269,16 +270,16 @@ def test_cuts_with_the_process_pool(tmp_path: Path, loaded: ImapAccount, proxies
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """The same cuts on the path a big initial sync takes (parse + check in a process pool while the next
     batch is fetched): the pool threshold is lowered so 300 messages use it."""
-    monkeypatch.setattr(sync, "BATCH_SIZE", CUT_BATCH)
-    monkeypatch.setattr(sync, "POOL_MIN", 50)
-    if sync.pool_size(N_MESSAGES) == 0:
+    monkeypatch.setattr(limits, "BATCH_SIZE", CUT_BATCH)
+    monkeypatch.setattr(limits, "POOL_MIN", 50)
+    if pool.pool_size(N_MESSAGES) == 0:
         pytest.skip("one CPU: the sync never uses a process pool here")
     expected = server_state(loaded)
     proxy = proxies["tls"]
     proxy.disarm()
     db = tmp_path / "measure.sqlite"
     store = Store(f"sqlite:///{db}")
-    assert sync.run_sync(settings_via(tmp_path, loaded, proxy, db, name="m.toml"), store=store, flush=False).new \
+    assert sync_run.run_sync(settings_via(tmp_path, loaded, proxy, db, name="m.toml"), store=store, flush=False).new \
         == N_MESSAGES
     store.close()
     total = proxy.s2c_bytes
@@ -304,7 +305,7 @@ def test_cuts_with_the_process_pool(tmp_path: Path, loaded: ImapAccount, proxies
 def test_cuts_during_flag_change_pass(tmp_path: Path, loaded: ImapAccount, proxies: dict[str, CutProxy],
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """CONDSTORE server: the pass asks FLAGS CHANGEDSINCE the stored HIGHESTMODSEQ."""
-    monkeypatch.setattr(sync, "BATCH_SIZE", CUT_BATCH)
+    monkeypatch.setattr(limits, "BATCH_SIZE", CUT_BATCH)
     tally = flag_pass_cuts(tmp_path, loaded, proxies["tls"], 20, 5, "flag-change pass (CONDSTORE)")
     assert tally.runs >= 25 and tally.cut >= 22
 
@@ -312,7 +313,7 @@ def test_cuts_during_flag_change_pass(tmp_path: Path, loaded: ImapAccount, proxi
 def test_cuts_during_flag_change_pass_without_condstore(tmp_path: Path, imap_account_no_condstore: ImapAccount,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """A server without CONDSTORE: every pass asks FLAGS of every stored UID."""
-    monkeypatch.setattr(sync, "BATCH_SIZE", CUT_BATCH)
+    monkeypatch.setattr(limits, "BATCH_SIZE", CUT_BATCH)
     acct = load(imap_account_no_condstore)
     with CutProxy(target_port=acct.server.tls_port) as proxy:
         tally = flag_pass_cuts(tmp_path, acct, proxy, 10, 2, "flag-change pass (no CONDSTORE)")
@@ -327,7 +328,7 @@ def flag_pass_cuts(tmp_path: Path, loaded: ImapAccount, proxy: CutProxy, n_s2c: 
     base = tmp_path / "base.sqlite"
     store = Store(f"sqlite:///{base}")
     settings = settings_via(tmp_path, loaded, proxy, base)
-    assert sync.run_sync(settings, store=store, flush=False).new == N_MESSAGES
+    assert sync_run.run_sync(settings, store=store, flush=False).new == N_MESSAGES
     base_ids = {m.uid: m.id for m in db_rows(store)}
     store.close()
 
@@ -347,7 +348,7 @@ def flag_pass_cuts(tmp_path: Path, loaded: ImapAccount, proxy: CutProxy, n_s2c: 
     copy_db(base, measure)
     store = Store(f"sqlite:///{measure}")
     proxy.disarm()
-    report = sync.run_sync(settings_via(tmp_path, loaded, proxy, measure, name="measure.toml"), store=store,
+    report = sync_run.run_sync(settings_via(tmp_path, loaded, proxy, measure, name="measure.toml"), store=store,
                            flush=False)
     assert (report.new, report.expunged) == (12, 4)
     assert compare(store, loaded, expected=expected) == []
@@ -390,7 +391,7 @@ def test_uids_renumbered_without_uidvalidity_change(tmp_path: Path, imap_account
     db = tmp_path / "db.sqlite"
     store = Store(f"sqlite:///{db}")
     settings = settings_via(tmp_path, imap_account, proxy, db)
-    assert sync.run_sync(settings, store=store, flush=False).new == 9
+    assert sync_run.run_sync(settings, store=store, flush=False).new == 9
     before = {m.identity: m.id for m in db_rows(store)}
     old_uids = imap_account.uids(REQ)
     validity = imap_account.uidvalidity(REQ)
@@ -401,14 +402,14 @@ def test_uids_renumbered_without_uidvalidity_change(tmp_path: Path, imap_account
     assert imap_account.uidvalidity(REQ) == validity
     assert set(new_uids).isdisjoint(old_uids) and len(new_uids) == 9
 
-    report = sync.run_sync(settings, store=store, flush=False)
+    report = sync_run.run_sync(settings, store=store, flush=False)
     assert report.new == 0
     assert compare(store, imap_account) == []
     assert {m.identity: m.id for m in db_rows(store)} == before  # the same rows, re-attached by identity
     assert report.expunged == 0
 
     # the next pass has nothing to do
-    again = sync.run_sync(settings, store=store, flush=False)
+    again = sync_run.run_sync(settings, store=store, flush=False)
     assert (again.new, again.updated, again.expunged) == (0, 0, 0)
     store.close()
 
@@ -417,7 +418,7 @@ def test_expunged_between_search_and_fetch(tmp_path: Path, imap_account: ImapAcc
                                            proxies: dict[str, CutProxy], monkeypatch: pytest.MonkeyPatch) -> None:
     """Another client expunges messages of the next batch while this sync is between its SEARCH and FETCH:
     Dovecot then answers the FETCH with an empty body for them. No phantom row, nothing else lost."""
-    monkeypatch.setattr(sync, "BATCH_SIZE", 5)
+    monkeypatch.setattr(limits, "BATCH_SIZE", 5)
     imap_account.create_folder("Sent")
     imap_account.append(REQ, mailgen.series(15))
     uids = imap_account.uids(REQ)
@@ -431,13 +432,13 @@ def test_expunged_between_search_and_fetch(tmp_path: Path, imap_account: ImapAcc
         if phase == "fetch" and done == 5:
             imap_account.expunge(REQ, victims)
 
-    report = sync.run_sync(settings, store=store, flush=False, progress=expunge_after_first_batch)
+    report = sync_run.run_sync(settings, store=store, flush=False, progress=expunge_after_first_batch)
     assert report.new == 13
     rows = db_rows(store)
     assert all(m.raw for m in rows)  # no empty phantom rows
     assert sorted(m.uid for m in rows if m.uid is not None) == [u for u in uids if u not in victims]
     assert compare(store, imap_account) == []
-    again = sync.run_sync(settings, store=store, flush=False)
+    again = sync_run.run_sync(settings, store=store, flush=False)
     assert (again.new, again.expunged) == (0, 0)
     store.close()
 
@@ -455,7 +456,7 @@ def test_fetch_without_body_is_fetched_again(tmp_path: Path, imap_account: ImapA
     settings = settings_via(tmp_path, imap_account, proxy, db, security="plain")
 
     proxy.arm(drop_body=b"<nobody3@example.org>", cut_connections=1)
-    first = sync.run_sync(settings, store=store, flush=False)
+    first = sync_run.run_sync(settings, store=store, flush=False)
     assert proxy.cuts >= 1  # the body really was dropped
     assert first.new == 5
     assert any("no body" in w for w in first.warnings), first.warnings
@@ -465,7 +466,7 @@ def test_fetch_without_body_is_fetched_again(tmp_path: Path, imap_account: ImapA
         assert f.messages is None  # the folder is not recorded as complete: the next pass won't skip it
 
     proxy.disarm()
-    second = sync.run_sync(settings, store=store, flush=False)
+    second = sync_run.run_sync(settings, store=store, flush=False)
     assert (second.new, second.warnings) == (1, [])
     assert compare(store, imap_account) == []
     assert [m.raw for m in sorted(db_rows(store), key=lambda m: m.uid or 0)] == raws

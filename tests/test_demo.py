@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from mailsync import compose, inbox
 from mailsync.config import settings_from_dict
-from mailsync.demo import DemoSetup, demo_counts, demo_data_dir, prepare_demo, shift_date
-from mailsync.models import KnownAddress, Message
+from mailsync.mail import compose, templates
+from mailsync.service.demo import DemoSetup, demo_counts, demo_data_dir, prepare_demo, shift_date
+from mailsync.store import listing, queries
+from mailsync.store.models import KnownAddress, Message
 from mailsync.types import FLAG_SLUGS
 
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
@@ -28,7 +29,7 @@ def demo(tmp_path: Path) -> Iterator[DemoSetup]:
 
 def by_sender(demo: DemoSetup) -> dict[str, dict[str, object]]:
     with demo.store.session() as s:
-        rows = inbox.list_json(s, demo.settings, now=NOW)
+        rows = queries.list_json(s, demo.settings, now=NOW)
     out: dict[str, dict[str, object]] = {}
     for r in rows:
         frm = r["from"]
@@ -77,9 +78,9 @@ def test_demo_loads_requests_history_and_decisions(demo: DemoSetup, tmp_path: Pa
         assert all(m.folder_id is None and m.uid is None for m in msgs)
         assert all(m.checker_version >= 1 and m.context_key for m in msgs)
         assert {m.status for m in msgs} == {"new", "read"}
-        meter = inbox.meter(s, demo.settings, NOW)
+        meter = queries.meter(s, demo.settings, NOW)
         assert meter.text() == "accepted 4 of 4 this month · 2 of 2 this week"
-        assert inbox.count_requests(s, "all") == 14
+        assert listing.count_requests(s, "all") == 14
 
 
 def test_dates_move_with_the_clock(demo: DemoSetup) -> None:
@@ -135,9 +136,9 @@ def test_every_demo_request_gets_a_reply(demo: DemoSetup) -> None:
         msgs = s.exec(select(Message).order_by(Message.id)).all()
         for m in msgs:
             assert m.id is not None
-            hits = inbox.hits_for(s, m.id)
-            for scenario in compose.SCENARIOS:
-                body = compose.render_body(demo.settings, m, scenario, hits, today=NOW.date())
+            hits = queries.hits_for(s, m.id)
+            for scenario in templates.SCENARIOS:
+                body = templates.render_body(demo.settings, m, scenario, hits, today=NOW.date())
                 assert body.endswith("Best wishes,\nInes\n"), (m.subject, scenario)
             recipients = compose.reply_recipients(m)
             if not recipients:
@@ -157,7 +158,7 @@ def test_reply_to_and_scenario1_offers_in_demo(demo: DemoSetup) -> None:
         assert [a.address for a in compose.reply_recipients(zoe)] == ["zoe.a@personal-post.example"]
         sofia = s.get(Message, rows["Sofia Marin"]["id"])
         assert sofia is not None
-        body = compose.render_body(demo.settings, sofia, "scenario1", [], today=NOW.date())
+        body = templates.render_body(demo.settings, sofia, "scenario1", [], today=NOW.date())
     assert "Guild of Engineering Leads (https://guild-of-leads.example.org)" in body
     assert "the Engineering Leadership Summit in March" in body
     assert "Your first ninety days as a team lead" in body
@@ -179,23 +180,24 @@ def test_default_locations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_demo_reply_goes_to_the_outbox_folder(demo: DemoSetup) -> None:
-    """The demo's send path: draft -> queue -> send.flush_outbox(folder_out=...) writes a .eml file."""
+    """The demo's send path: draft -> queue -> outbox_flush.flush_outbox(folder_out=...) writes a .eml file."""
     import email
     import email.policy
 
-    from mailsync import send
-    from mailsync.models import Decision
+    from mailsync.outbox import drafts
+    from mailsync.outbox import flush as outbox_flush
+    from mailsync.store.models import Decision
 
     rows = by_sender(demo)
     with demo.store.session() as s:
         bram = s.get(Message, rows["Bram Oyelaran"]["id"])
         assert bram is not None
-        body = compose.render_body(demo.settings, bram, "accept", [], today=NOW.date())
-        reply = send.save_draft(s, bram, "accept", body, settings=demo.settings)
-        send.queue_reply(s, demo.settings, reply)
+        body = templates.render_body(demo.settings, bram, "accept", [], today=NOW.date())
+        reply = drafts.save_draft(s, bram, "accept", body, settings=demo.settings)
+        drafts.queue_reply(s, demo.settings, reply)
         reply_id, message_id = reply.id, reply.message_id
     assert reply_id is not None
-    results = send.flush_outbox(demo.settings, demo.store, now=NOW, folder_out=demo.outbox_dir)
+    results = outbox_flush.flush_outbox(demo.settings, demo.store, now=NOW, folder_out=demo.outbox_dir)
     assert [(r.reply_id, r.state) for r in results] == [(reply_id, "sent")]
     files = list(demo.outbox_dir.glob("*.eml"))
     assert len(files) == 1

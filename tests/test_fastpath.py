@@ -1,4 +1,4 @@
-"""The no-op fast path of ``gracebox sync`` (mailsync/fastpath.py) against the private Dovecot.
+"""The quick path of ``gracebox sync`` (mailsync/sync/quick.py) against the private Dovecot.
 
 Each run is a real ``gracebox sync`` in a subprocess; a marker file says whether SQLModel was imported, i.e.
 whether the full path ran. Nothing changed -> the fast path answers and the database file is byte-for-byte
@@ -19,9 +19,11 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from mailsync import fastpath, inbox, send
-from mailsync.models import Message, Reply
-from mailsync.store import Store
+from mailsync.outbox import replies as send
+from mailsync.store import actions as inbox
+from mailsync.store.engine import Store
+from mailsync.store.models import Message, Reply
+from mailsync.sync import quick as fastpath
 from tests import mailgen
 from tests.servers.config_factory import write_config
 from tests.servers.dovecot_fixtures import ImapAccount
@@ -105,10 +107,11 @@ def test_nothing_changed_takes_the_fast_path_and_writes_nothing(tmp_path: Path, 
     assert gracebox(synced).full is False  # recorded again
 
 
-def test_new_message_is_stored_by_the_quick_path(tmp_path: Path, synced: Path, imap_account: ImapAccount) -> None:
+def test_new_message_runs_the_full_path_then_nothing_to_do(tmp_path: Path, synced: Path,
+                                                           imap_account: ImapAccount) -> None:
     imap_account.append(REQ, [mailgen.request(message_id="<a3@example.org>", subject="Another one")])
     r = gracebox(synced)
-    assert (r.code, r.full, r.err) == (0, False, "")
+    assert (r.code, r.full, r.err) == (0, True, "")  # the quick path never writes: the full path stores it
     assert r.out == "synced: 1 new, 0 updated, 0 expunged, 0 re-checked; outbox: 0 sent, 0 failed"
     store = _store(tmp_path)
     try:
@@ -118,7 +121,6 @@ def test_new_message_is_stored_by_the_quick_path(tmp_path: Path, synced: Path, i
             assert rows[-1].status == "new" and rows[-1].context_key == rows[0].context_key
     finally:
         store.close()
-    assert gracebox(synced).full is False  # and now nothing to do
     n = gracebox(synced)
     assert (n.full, n.out) == (False, SUMMARY)
 
@@ -269,82 +271,7 @@ def test_requests_unchanged_needs_highestmodseq() -> None:
     assert fastpath.sent_unchanged((None, None, None, None), (3, 5, 4, None)) is False
 
 
-def test_paths_match_the_config_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from mailsync import config as cfgmod
-
-    monkeypatch.delenv("GRACEBOX_CONFIG", raising=False)
-    assert fastpath.config_path(None) == cfgmod.resolve_config_path(None)
-    assert fastpath.config_path("~/x.toml") == cfgmod.resolve_config_path("~/x.toml")
-    monkeypatch.setenv("GRACEBOX_CONFIG", str(tmp_path / "c.toml"))
-    assert fastpath.config_path(None) == cfgmod.resolve_config_path(None)
-    assert fastpath.default_database() == cfgmod.default_data_dir() / "gracebox.db"
-    s = cfgmod.settings_from_dict({"storage": {"database_url": "sqlite:///~/g/x.db"}})
-    assert fastpath.sqlite_file(s.database_url()) == fastpath.sqlite_file("sqlite:///~/g/x.db")
-    assert fastpath.sqlite_file("postgresql+psycopg://u@h/db") is None
-
-
-def _table(db: Path, table: str, skip: tuple[str, ...]) -> list[dict[str, Any]]:
-    import sqlite3
-
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
-    try:
-        cur = con.execute(f"SELECT * FROM {table} ORDER BY id")
-        return [{k: r[k] for k in r.keys() if k not in skip} for r in cur]  # noqa: SIM118 - sqlite3.Row
-    finally:
-        con.close()
-
-
-def test_quick_path_stores_what_the_full_path_stores(tmp_path: Path, imap_account: ImapAccount) -> None:
-    imap_account.append(REQ, [mailgen.request(sender=("Sam Lee", "sam@example.org"), message_id="<q1@example.org>")])
-    imap_account.append("Sent", [mailgen.sent_mail(to=[("Dana Cho", "dana@example.com")])])
-    cfgs = {}
-    for name in ("quick", "full"):
-        (tmp_path / name).mkdir()
-        imap_account.create_folder("Sent")
-        cfgs[name] = write_config(tmp_path / name / "config.toml", imap=imap_account.imap_config(),
-                                  identity={"name": "Alex Rivera", "email": "alex@example.com"},
-                                  profile={"expertise": ["kubernetes"], "monthly_capacity": 4},
-                                  database_url=f"sqlite:///{tmp_path / name}/db.sqlite")
-        assert gracebox(cfgs[name]).full is True
-        store = Store(f"sqlite:///{tmp_path / name}/db.sqlite")
-        try:
-            with store.session() as s:  # what the user did before the new mail came: a correction, a draft
-                s.add(Reply(request_identity="<q3@vendor.example>", message_id="<d1@example.com>", state="draft"))
-                inbox.set_correction(s, "<q4@example.net>", "RF1", "add")
-        finally:
-            store.close()
-    new = [mailgen.request(sender=("Dana Cho", "dana@example.com"), message_id="<q2@example.org>"),
-           mailgen.request(sender=("Riley Fox", "riley@vendor.example"), kind="selling",
-                           message_id="<q3@vendor.example>"),
-           mailgen.request(sender=("Jordan Kim", "jordan@example.net"), kind="stranger-ask",
-                           message_id="<q4@example.net>"),
-           mailgen.request(sender=("Kai", "kai@example.org"), kind="out-of-depth", message_id=None),
-           mailgen.notification()]
-    imap_account.append(REQ, new[:3])
-    imap_account.append(REQ, new[3:], flags=["\\Seen"])
-    q = gracebox(cfgs["quick"])
-    assert (q.code, q.full, q.out) == (0, False, "synced: 5 new, 0 updated, 0 expunged, 0 re-checked; outbox: 0 sent, "
-                                                 "0 failed")
-    fastpath.forget(tmp_path / "full" / "db.sqlite")
-    f = gracebox(cfgs["full"])
-    assert (f.code, f.full, f.out) == (0, True, q.out)
-    for table, skip in (("message", ("created_at",)), ("flag_hit", ()), ("folder", ("last_sync",)),
-                        ("reply", ()), ("correction", ("created_at",))):
-        quick = _table(tmp_path / "quick" / "db.sqlite", table, skip)
-        assert quick == _table(tmp_path / "full" / "db.sqlite", table, skip), table
-    rows = _table(tmp_path / "quick" / "db.sqlite", "message", ())
-    assert [r["status"] for r in rows] == ["new", "new", "draft", "new", "read", "read"]
-    assert "RF1" in rows[3]["flag_codes"]  # the correction made before the message arrived
-    assert all(r["created_at"] for r in rows)
-
-
-def test_quick_path_steps_aside(tmp_path: Path, synced: Path, imap_account: ImapAccount,
-                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from filelock import FileLock
-
-    from mailsync.store import lock_path
-
+def test_quick_path_steps_aside(tmp_path: Path, synced: Path, imap_account: ImapAccount) -> None:
     imap_account.append(REQ, [mailgen.request(message_id="<s1@example.org>")])
     imap_account.add_flags(REQ, [2], ["\\Flagged"])
     r = gracebox(synced)  # new mail and a flag change: the full path
@@ -353,11 +280,3 @@ def test_quick_path_steps_aside(tmp_path: Path, synced: Path, imap_account: Imap
     imap_account.expunge(REQ, [1])
     r = gracebox(synced)  # new mail and an expunge: the full path
     assert (r.full, r.out.startswith("synced: 1 new, 0 updated, 1 expunged")) == (True, True)
-    imap_account.append(REQ, [mailgen.request(message_id=f"<s{i}@example.org>") for i in range(3, 6)])
-    monkeypatch.setattr(fastpath, "QUICK_MAX_NEW", 2)
-    assert fastpath.quick_sync(str(synced)) is None  # more new mail than the quick path takes
-    monkeypatch.setattr(fastpath, "QUICK_MAX_NEW", 300)
-    with FileLock(str(lock_path(f"sqlite:///{tmp_path}/db.sqlite"))):
-        assert fastpath.quick_sync(str(synced)) is None  # another sync holds the lock
-    assert fastpath.quick_sync(str(synced)) == 3
-    assert fastpath.quick_sync(str(synced)) == 0

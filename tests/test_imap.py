@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from mailsync import imap
 from mailsync.config import Settings, load_config
 from mailsync.errors import AuthFailed, ConfigError, ServerUnreachable
+from mailsync.imap import login as imap_connect
+from mailsync.imap import types as imap_types
 from tests import mailgen
 from tests.servers.config_factory import write_config
 from tests.servers.dovecot import free_port
@@ -30,7 +31,7 @@ def test_connect_with_cert_checks_and_append(tmp_path: Path, imap_account: ImapA
     settings = _settings(tmp_path, imap_account, security=security)
     raw = mailgen.request(message_id="<append-1@example.org>")
     when = datetime(2026, 11, 1, 8, 30, tzinfo=UTC)
-    with imap.connect(settings) as conn:
+    with imap_connect.connect(settings) as conn:
         assert "IMAP4REV1" in conn.capabilities
         assert conn.condstore is True
         uid = conn.append("Networking", raw, ("\\Seen",), when)
@@ -51,9 +52,9 @@ def test_connect_with_cert_checks_and_append(tmp_path: Path, imap_account: ImapA
 
 
 def test_sent_folder_default_and_config(tmp_path: Path, imap_account: ImapAccount) -> None:
-    with imap.connect(_settings(tmp_path, imap_account, sent_folder=None)) as conn:
+    with imap_connect.connect(_settings(tmp_path, imap_account, sent_folder=None)) as conn:
         assert conn.sent_folder() == "Sent"  # Dovecot here has no SPECIAL-USE: the fallback name
-    with imap.connect(_settings(tmp_path, imap_account, sent_folder="Outgoing")) as conn:
+    with imap_connect.connect(_settings(tmp_path, imap_account, sent_folder="Outgoing")) as conn:
         assert conn.sent_folder() == "Outgoing"
 
 
@@ -61,7 +62,7 @@ def test_envelopes_and_uids_above(tmp_path: Path, imap_account: ImapAccount) -> 
     raws = [mailgen.sent_mail(to=[("Dana Cho", "Dana@Example.COM")], cc=[("Jo", "jo@example.net")]),
             mailgen.sent_mail(to=[("=?utf-8?q?Zo=C3=AB?=", "zoe@example.net")])]
     imap_account.append("Sent", raws)
-    with imap.connect(_settings(tmp_path, imap_account)) as conn:
+    with imap_connect.connect(_settings(tmp_path, imap_account)) as conn:
         conn.select("Sent")
         assert conn.uids_above(0) == [1, 2]
         assert conn.uids_above(2) == []  # "3:*" matches the last message; it must be filtered out
@@ -76,7 +77,7 @@ def test_envelopes_and_uids_above(tmp_path: Path, imap_account: ImapAccount) -> 
 def test_wrong_password_is_auth_failed(tmp_path: Path, imap_account: ImapAccount) -> None:
     settings = _settings(tmp_path, imap_account, password="not-the-password-xyz")
     with pytest.raises(AuthFailed) as ei:
-        imap.connect(settings)
+        imap_connect.connect(settings)
     assert ei.value.exit_code == 77
     assert "not-the-password-xyz" not in str(ei.value)
     assert imap_account.user in str(ei.value)
@@ -86,7 +87,7 @@ def test_unreachable_port_is_server_unreachable(tmp_path: Path, imap_account: Im
     port = free_port()
     settings = _settings(tmp_path, imap_account, port=port)
     with pytest.raises(ServerUnreachable) as ei:
-        imap.connect(settings)
+        imap_connect.connect(settings)
     assert ei.value.exit_code == 75
     assert f"127.0.0.1:{port}" in str(ei.value)
     assert "connection refused" in str(ei.value)
@@ -97,29 +98,29 @@ def test_self_signed_without_ca_file_is_config_error(tmp_path: Path, imap_accoun
                                                      security: str) -> None:
     settings = _settings(tmp_path, imap_account, security=security, ca_file=False)
     with pytest.raises(ConfigError) as ei:
-        imap.connect(settings)
+        imap_connect.connect(settings)
     assert ei.value.exit_code == 78
     assert "[imap] ca_file" in str(ei.value)
     assert "certificate" in str(ei.value)
 
 
 def test_missing_folder_raises_folder_missing(tmp_path: Path, imap_account: ImapAccount) -> None:
-    with imap.connect(_settings(tmp_path, imap_account)) as conn:
-        with pytest.raises(imap.FolderMissing) as ei:
+    with imap_connect.connect(_settings(tmp_path, imap_account)) as conn:
+        with pytest.raises(imap_types.FolderMissing) as ei:
             conn.status("NoSuchFolder")
         assert ei.value.folder == "NoSuchFolder"
         assert conn.folder_names() == ["INBOX"]
 
 
 def test_parse_appenduid() -> None:
-    assert imap.parse_appenduid(b"[APPENDUID 1732000000 17] Append completed.") == 17
-    assert imap.parse_appenduid(b"Append completed.") is None
+    assert imap_types.parse_appenduid(b"[APPENDUID 1732000000 17] Append completed.") == 17
+    assert imap_types.parse_appenduid(b"Append completed.") is None
 
 
 def test_server_without_condstore(tmp_path: Path, imap_account_no_condstore: ImapAccount) -> None:
     acct = imap_account_no_condstore
     acct.create_folder("Networking")
-    with imap.connect(_settings(tmp_path, acct)) as conn:
+    with imap_connect.connect(_settings(tmp_path, acct)) as conn:
         assert "CONDSTORE" not in conn.capabilities
         assert conn.condstore is False
         st = conn.status("Networking")

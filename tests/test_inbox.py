@@ -8,12 +8,13 @@ import tomllib
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from mailsync import inbox
 from mailsync.config import settings_from_dict
-from mailsync.feedback import export_corpus
-from mailsync.models import KnownAddress, Message
-from mailsync.parse import parse
-from mailsync.store import Store
+from mailsync.mail.parse import parse
+from mailsync.service.feedback import export_corpus
+from mailsync.store import actions, ingest, listing, queries
+from mailsync.store import context as store_context
+from mailsync.store.engine import Store
+from mailsync.store.models import KnownAddress, Message
 from mailsync.types import FlagHit
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -36,13 +37,8 @@ def settings(tmp_path: Path, **profile: object):  # type: ignore[no-untyped-def]
 def add(store: Store, n: int, hits: list[FlagHit], **kw: object) -> int:
     r = raw(n, **kw)  # type: ignore[arg-type]
     with store.session() as s:
-        m = inbox.new_message(parse(r), r)
-        s.add(m)
-        s.flush()
-        inbox.apply_check(s, m, hits)
-        inbox.refresh_status(s, m)
-        assert m.id is not None
-        return m.id
+        ((pk, _new),) = ingest.ingest(s, [ingest.incoming(parse(r), r, hits)])
+        return pk
 
 
 RF3 = FlagHit("RF3", "premature-ask", "favour-from-stranger", 3.0, ('asks: "refer me"',))
@@ -55,15 +51,15 @@ def test_dismissed_flag_stays_dismissed_and_added_flag_survives_recheck(tmp_path
     with store.session() as s:
         m = s.get(Message, mid)
         assert m is not None and m.flag_codes == "RF3" and m.suggested == "scenario2"
-        inbox.set_correction(s, m.identity, "RF3", "dismiss")
-        inbox.set_correction(s, m.identity, "RF7", "add")
-        inbox.apply_check(s, m, [RF3])  # a re-check finds RF3 again
+        actions.set_correction(s, m.identity, "RF3", "dismiss")
+        actions.set_correction(s, m.identity, "RF7", "add")
+        ingest.apply_check(s, m, [RF3])  # a re-check finds RF3 again
     with store.session() as s:
         m = s.get(Message, mid)
         assert m is not None
         assert m.flag_codes == "RF7"
         assert m.suggested == "scenario1"
-        hits = inbox.hits_for(s, mid)
+        hits = queries.hits_for(s, mid)
         assert [(h.code, h.rule) for h in hits] == [("RF7", "corrected-by-you")]
 
 
@@ -72,13 +68,13 @@ def test_meter_counts_rolling_windows_on_fixed_clock(tmp_path: Path) -> None:
     store = Store(st.database_url())
     with store.session() as s:
         for days in (1, 3, 10, 29, 31):
-            inbox.record_decision(s, f"<d{days}@x>", "accept", when=NOW - timedelta(days=days))
-        inbox.record_decision(s, "<no@x>", "scenario2", when=NOW - timedelta(days=1))
+            actions.record_decision(s, f"<d{days}@x>", "accept", when=NOW - timedelta(days=days))
+        actions.record_decision(s, "<no@x>", "scenario2", when=NOW - timedelta(days=1))
     with store.session() as s:
-        m = inbox.meter(s, st, now=NOW)
+        m = queries.meter(s, st, now=NOW)
         assert (m.accepted_30d, m.accepted_7d) == (4, 2)
         assert m.text() == "accepted 4 of 4 this month · 2 of 2 this week · on break until 2026-12-01"
-        later = inbox.meter(s, st, now=NOW + timedelta(days=20))
+        later = queries.meter(s, st, now=NOW + timedelta(days=20))
         assert later.text() == "accepted 3 of 4 this month · 0 of 2 this week"  # 21, 23 and 30 days ago
 
 
@@ -88,15 +84,15 @@ def test_filters_search_and_json_shape(tmp_path: Path) -> None:
     a = add(store, 1, [RF3], subject="Referral please")
     b = add(store, 2, [], subject="Thanks for the talk", body="Loved it.")
     with store.session() as s:
-        assert inbox.count_requests(s, "flagged") == 1
-        assert [r.id for r in inbox.list_requests(s, "clean")] == [b]
-        assert [r.id for r in inbox.list_requests(s, "all", search="loved")] == [b]
-        assert [r.id for r in inbox.list_requests(s, "all")] == [b, a]  # newest first
-        inbox.set_archived(s, a)
+        assert listing.count_requests(s, "flagged") == 1
+        assert [r.id for r in listing.list_requests(s, "clean")] == [b]
+        assert [r.id for r in listing.list_requests(s, "all", search="loved")] == [b]
+        assert [r.id for r in listing.list_requests(s, "all")] == [b, a]  # newest first
+        actions.set_archived(s, a)
     with store.session() as s:
-        assert inbox.count_requests(s, "flagged") == 0
-        assert inbox.count_requests(s, "archived") == 1
-        rows = inbox.list_json(s, st, now=NOW)
+        assert listing.count_requests(s, "flagged") == 0
+        assert listing.count_requests(s, "archived") == 1
+        rows = queries.list_json(s, st, now=NOW)
     by_id = {r["id"]: r for r in rows}
     ra = by_id[a]
     assert list(ra) == ["id", "folder", "uid", "uidvalidity", "message_id", "from", "reply_to", "via", "subject",
@@ -114,10 +110,10 @@ def test_negative_contact_wins_over_config(tmp_path: Path) -> None:
                              "profile": {"contacts": [{"address": "Jo@Example.net", "experience": "positive"}]}})
     store = Store(f"sqlite:///{tmp_path}/g.db")
     with store.session() as s:
-        assert "jo@example.net" in inbox.build_context(s, st).known_addresses
-        inbox.add_negative_contact(s, "jo@example.net", "Jo", "missed three meetings")
+        assert "jo@example.net" in store_context.build_context(s, st).known_addresses
+        actions.add_negative_contact(s, "jo@example.net", "Jo", "missed three meetings")
     with store.session() as s:
-        ctx = inbox.build_context(s, st)
+        ctx = store_context.build_context(s, st)
         assert ctx.contacts["jo@example.net"].experience == "negative"
         assert "jo@example.net" not in ctx.known_addresses
 
@@ -131,8 +127,8 @@ def test_feedback_export_writes_a_corpus(tmp_path: Path) -> None:
         s.add(KnownAddress(address="friend@example.org", name="Friend", count=1))
         m = s.get(Message, mid)
         assert m is not None
-        inbox.set_correction(s, m.identity, "RF7", "add")
-        inbox.apply_check(s, m, [RF3])
+        actions.set_correction(s, m.identity, "RF7", "add")
+        ingest.apply_check(s, m, [RF3])
     out = tmp_path / "corpus"
     assert export_corpus(st, store, out) == 1
     labels = json.loads((out / "labels.json").read_text())

@@ -12,13 +12,15 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from mailsync import checker, introductions, send
+from mailsync import checker
 from mailsync.config import Settings, load_config
 from mailsync.errors import GraceboxError
-from mailsync.models import Decision, Introduction, Message, Reply
-from mailsync.parse import parse
-from mailsync.store import Store
-from mailsync.sync import run_sync
+from mailsync.mail.parse import parse
+from mailsync.outbox import flush as send
+from mailsync.outbox import introductions
+from mailsync.store.engine import Store
+from mailsync.store.models import Decision, Introduction, Message, Reply
+from mailsync.sync.run import run_sync
 from mailsync.types import CheckContext, FlagHit, Referral
 from tests.servers.config_factory import write_config
 from tests.servers.smtp import SmtpTestServer

@@ -7,8 +7,9 @@ from email.message import EmailMessage
 
 import pytest
 
-from mailsync import checker, notify
-from mailsync.parse import parse
+from mailsync import checker
+from mailsync.mail import notify
+from mailsync.mail.parse import parse
 from mailsync.types import Address, CheckContext, ContactInfo, ParsedMessage, Via
 
 CIRCLENET_TEXT = """Circlenet

@@ -43,7 +43,7 @@ def run(env_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_wheel_has_templates_and_demo_data(installed: Path) -> None:
     code = (
-        "import mailsync, sys; from mailsync.compose import templates_dir; "
+        "import mailsync, sys; from mailsync.mail.templates import templates_dir; "
         "from pathlib import Path; t = templates_dir(); "
         "print(mailsync.__file__); print(sorted(p.name for p in t.glob('*.j2'))); "
         "print(len(list((Path(mailsync.__file__).parent / 'demo_data').rglob('*.eml'))))"

@@ -10,17 +10,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mailsync.parse import (
-    NO_BODY,
-    codec_for,
-    decode_bytes,
-    decode_words,
-    is_valid_address,
-    parse,
-    parse_address_list,
-    parse_date,
-    parse_with,
-)
+from mailsync.mail.addresses import is_valid_address, parse_address_list
+from mailsync.mail.decode import NO_BODY, codec_for, decode_bytes, decode_words, parse_date
+from mailsync.mail.parse import parse, parse_with
 from mailsync.types import Address, ParsedMessage
 
 

@@ -13,10 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from mailsync import checker, inbox
+from mailsync import checker
 from mailsync.config import settings_from_dict
-from mailsync.parse import parse
-from mailsync.store import Store
+from mailsync.mail.parse import parse
+from mailsync.store import actions, ingest, listing, queries
+from mailsync.store import context as store_context
+from mailsync.store.engine import Store
+from mailsync.store.models import Message
 
 
 def _pg_bin() -> Path | None:
@@ -75,21 +78,20 @@ def test_store_roundtrip_on_postgresql(pg_url: str) -> None:
     store = Store(settings.database_url())
     parsed = parse(RAW)
     with store.session() as s:
-        m = inbox.new_message(parsed, RAW, internaldate=datetime(2026, 11, 20, tzinfo=UTC))
-        s.add(m)
-        s.flush()
-        ctx = inbox.build_context(s, settings)
+        ctx = store_context.build_context(s, settings)
         hits = checker.check(parsed, ctx)
-        inbox.apply_check(s, m, hits, inbox.context_key(ctx))
-        inbox.record_decision(s, m.identity, "accept")
+        ((pk, _new),) = ingest.ingest(s, [ingest.incoming(parsed, RAW, hits,
+                                                          internaldate=datetime(2026, 11, 20, tzinfo=UTC))],
+                                      store_context.context_key(ctx))
+        actions.record_decision(s, "<pg1@stranger.example>", "accept")
     with store.session() as s:
-        rows = inbox.list_json(s, settings)
+        rows = queries.list_json(s, settings)
         assert len(rows) == 1
         assert rows[0]["subject"] == "Quick question"
         assert rows[0]["from"] == {"name": "Sam Lee", "address": "sam@stranger.example"}
         assert rows[0]["date"] == "2026-11-20T09:14:00+00:00"
-        assert inbox.accepted_counts(s, datetime.now(UTC)) == (1, 1)
-        assert inbox.count_requests(s, "all", search="hiring manager") == 1
-        stored = s.get(type(m), m.id)
+        assert store_context.accepted_counts(s, datetime.now(UTC)) == (1, 1)
+        assert listing.count_requests(s, "all", search="hiring manager") == 1
+        stored = s.get(Message, pk)
         assert stored is not None and stored.raw == RAW
     store.close()

@@ -6,7 +6,7 @@ import pytest
 from rich.cells import cell_len
 from rich.text import Text
 
-from mailsync.safe_text import display_safe, looks_like_other_address, truncate_cells
+from mailsync.mail.safe_text import display_safe, looks_like_other_address, truncate_cells
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import insert, update
 from sqlmodel import select
 
-from mailsync import inbox, search
-from mailsync.models import Folder, Message
-from mailsync.store import Store
+from mailsync.store import listing as inbox
+from mailsync.store import search
+from mailsync.store.engine import Store
+from mailsync.store.models import Folder, Message
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 

@@ -25,11 +25,12 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from mailsync import cli, compose
+from mailsync import cli
 from mailsync.config import Settings, load_config, settings_from_dict
 from mailsync.errors import ConfigError, TemplateError
-from mailsync.models import Message, Reply
-from mailsync.store import Store
+from mailsync.mail import templates as compose
+from mailsync.store.engine import Store
+from mailsync.store.models import Message, Reply
 from tests import mailgen
 from tests.servers.config_factory import write_config
 from tests.servers.dovecot import DovecotServer
@@ -132,10 +133,10 @@ def test_template_reaching_for_internals_fails_clearly(tmp_path: Path, source: s
     settings = settings_from_dict({"identity": IDENTITY, "templates": {"dir": str(tdir)},
                                    "storage": {"database_url": f"sqlite:///{tmp_path / 'db.sqlite'}"}}, "c.toml")
     raw = mailgen.request(message_id="<t1@example.org>")
-    from mailsync import inbox
-    from mailsync.parse import parse
+    from mailsync.mail.parse import parse
+    from mailsync.store import ingest as inbox
 
-    request = inbox.new_message(parse(raw), raw)
+    request = inbox.as_message(parse(raw), raw)
     cwd = Path.cwd()
     os.chdir(tmp_path)
     try:

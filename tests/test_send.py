@@ -76,7 +76,7 @@ def test_fixture_smtps_variant(smtps: SmtpTestServer) -> None:
     assert len(smtps.received) == 1
 
 
-# --- the outbox (mailsync/send.py) ------------------------------------------------------------------------
+# --- the outbox (mailsync/outbox_flush.py) ------------------------------------------------------------------------
 
 import email  # noqa: E402
 import email.policy  # noqa: E402
@@ -91,12 +91,14 @@ from typing import Any  # noqa: E402
 
 from sqlmodel import select  # noqa: E402
 
-from mailsync import inbox, send  # noqa: E402
 from mailsync.config import Settings, load_config, settings_from_dict  # noqa: E402
 from mailsync.errors import GraceboxError  # noqa: E402
-from mailsync.models import Decision, Folder, Message, Reply  # noqa: E402
-from mailsync.parse import parse  # noqa: E402
-from mailsync.store import Store  # noqa: E402
+from mailsync.mail.parse import parse  # noqa: E402
+from mailsync.outbox import drafts, replies  # noqa: E402
+from mailsync.outbox import flush as outbox_flush  # noqa: E402
+from mailsync.store import ingest  # noqa: E402
+from mailsync.store.engine import Store  # noqa: E402
+from mailsync.store.models import Decision, Folder, Message, Reply  # noqa: E402
 from tests.servers.config_factory import write_config  # noqa: E402
 
 ME = "alex@example.test"
@@ -149,11 +151,8 @@ def store_request(store: Store, raw: bytes, *, imap_account: Any = None) -> int:
             s.add(folder)
             s.flush()
             fields = {"folder_id": folder.id, "uid": uid, "uidvalidity": uv}
-        m = inbox.new_message(parse(raw), raw, **fields)
-        s.add(m)
-        s.flush()
-        assert m.id is not None
-        return m.id
+        ((pk, _new),) = ingest.ingest(s, [ingest.incoming(parse(raw), raw, **fields)])
+        return pk
 
 
 def queue(store: Store, settings: Settings, request_id: int, scenario: str = "scenario2",
@@ -161,8 +160,8 @@ def queue(store: Store, settings: Settings, request_id: int, scenario: str = "sc
     with store.session() as s:
         req = s.get(Message, request_id)
         assert req is not None
-        r = send.save_draft(s, req, scenario, body, settings=settings)
-        send.queue_reply(s, settings, r)
+        r = drafts.save_draft(s, req, scenario, body, settings=settings)
+        drafts.queue_reply(s, settings, r)
         assert r.id is not None
         return r.id
 
@@ -189,7 +188,7 @@ def test_reply_arrives_with_headers_copy_in_sent_and_original_answered(
     rid = queue(store, settings, req_id)
     mid = reply_row(store, rid).message_id
 
-    results = send.flush_outbox(settings, store, now=T0)
+    results = outbox_flush.flush_outbox(settings, store, now=T0)
 
     assert [(r.reply_id, r.state) for r in results] == [(rid, "sent")]
     assert len(smtp.received) == 1
@@ -220,7 +219,7 @@ def test_reply_arrives_with_headers_copy_in_sent_and_original_answered(
         kinds = [d.kind for d in s.exec(select(Decision).where(Decision.request_identity == req.identity))]
     assert kinds == ["scenario2"]
 
-    assert send.flush_outbox(settings, store, now=T0 + timedelta(hours=1)) == []
+    assert outbox_flush.flush_outbox(settings, store, now=T0 + timedelta(hours=1)) == []
     assert len(smtp.received) == 1
     assert len(sent_copies(imap_account, mid)) == 1
 
@@ -231,27 +230,27 @@ def test_451_stays_queued_then_one_copy_after_backoff(tmp_path: Path, smtp: Smtp
     rid = queue(store, settings, store_request(store, request_raw(reply_to=None)))
     smtp.inject(fail_data="451 4.3.0 Mailbox busy, try again later", times=1)
 
-    [res] = send.flush_outbox(settings, store, now=T0)
+    [res] = outbox_flush.flush_outbox(settings, store, now=T0)
     assert res.state == "queued"
     assert res.detail is not None and res.detail.startswith("451 4.3.0 Mailbox busy, try again later")
     r = reply_row(store, rid)
     assert (r.state, r.attempts, r.error) == ("queued", 1, "451 4.3.0 Mailbox busy, try again later")
     assert r.next_attempt_at is not None
-    assert send._aware(r.next_attempt_at) == T0 + timedelta(minutes=1)
+    assert replies._aware(r.next_attempt_at) == T0 + timedelta(minutes=1)
     assert len(smtp.received) == 0
     assert len(smtp.rejected) == 1
 
-    assert send.flush_outbox(settings, store, now=T0 + timedelta(seconds=30)) == []  # backoff not over
+    assert outbox_flush.flush_outbox(settings, store, now=T0 + timedelta(seconds=30)) == []  # backoff not over
     assert len(smtp.received) == 0
 
-    [res] = send.flush_outbox(settings, store, now=T0 + timedelta(seconds=61))
+    [res] = outbox_flush.flush_outbox(settings, store, now=T0 + timedelta(seconds=61))
     assert (res.state, res.detail) == ("sent", None)
     assert len(smtp.received) == 1
     assert smtp.received[0].rcpt_tos == ("sam@example.org",)  # no Reply-To: the From address
     r = reply_row(store, rid)
     assert (r.state, r.attempts, r.error) == ("sent", 2, None)
 
-    assert send.flush_outbox(settings, store, now=T0 + timedelta(days=1)) == []
+    assert outbox_flush.flush_outbox(settings, store, now=T0 + timedelta(days=1)) == []
     assert len(smtp.received) == 1
 
 
@@ -261,13 +260,13 @@ def test_554_fails_with_the_servers_words_and_never_resends(tmp_path: Path, smtp
     rid = queue(store, settings, store_request(store, request_raw()))
     smtp.inject(fail_data="554 5.7.1 Message rejected as unsolicited")
 
-    [res] = send.flush_outbox(settings, store, now=T0)
+    [res] = outbox_flush.flush_outbox(settings, store, now=T0)
     assert (res.reply_id, res.state, res.detail) == (rid, "failed", "554 5.7.1 Message rejected as unsolicited")
     r = reply_row(store, rid)
     assert (r.state, r.error) == ("failed", "554 5.7.1 Message rejected as unsolicited")
     smtp.clear_faults()
     for hours in (1, 24, 24 * 30):
-        assert send.flush_outbox(settings, store, now=T0 + timedelta(hours=hours)) == []
+        assert outbox_flush.flush_outbox(settings, store, now=T0 + timedelta(hours=hours)) == []
     assert len(smtp.received) == 0
     assert len(smtp.rejected) == 1
     with store.session() as s:
@@ -279,7 +278,7 @@ def test_550_recipient_refused_fails(tmp_path: Path, smtp: SmtpTestServer) -> No
     store = Store(settings.database_url())
     rid = queue(store, settings, store_request(store, request_raw()))
     smtp.inject(fail_rcpt="550 5.1.1 No such mailbox here")
-    [res] = send.flush_outbox(settings, store, now=T0)
+    [res] = outbox_flush.flush_outbox(settings, store, now=T0)
     assert res.state == "failed"
     assert res.detail == "sam.replies@example.org: 550 5.1.1 No such mailbox here"
     assert reply_row(store, rid).state == "failed"
@@ -293,20 +292,20 @@ def test_drop_after_data_is_unknown_and_never_resent_by_itself(tmp_path: Path, s
     rid = queue(store, settings, req_id)
     smtp.inject(drop_after_data=True, times=1)
 
-    [res] = send.flush_outbox(settings, store, now=T0)
+    [res] = outbox_flush.flush_outbox(settings, store, now=T0)
     assert res.state == "unknown"
     assert res.detail is not None and "may or may not have been delivered" in res.detail
     assert len(smtp.received) == 1 and smtp.received[0].dropped
     assert reply_row(store, rid).state == "unknown"
 
-    assert send.flush_outbox(settings, store, now=T0 + timedelta(hours=2)) == []
-    assert send.flush_outbox(settings, store, now=T0 + timedelta(hours=2), only=rid) == []
+    assert outbox_flush.flush_outbox(settings, store, now=T0 + timedelta(hours=2)) == []
+    assert outbox_flush.flush_outbox(settings, store, now=T0 + timedelta(hours=2), only=rid) == []
     assert len(smtp.received) == 1
 
     # The user decides: resend -> exactly one more copy, with the same Message-ID.
     with store.session() as s:
-        send.resolve_unknown(s, rid, "resend")
-    [res] = send.flush_outbox(settings, store, now=T0 + timedelta(hours=3))
+        drafts.resolve_unknown(s, rid, "resend")
+    [res] = outbox_flush.flush_outbox(settings, store, now=T0 + timedelta(hours=3))
     assert res.state == "sent"
     assert len(smtp.received) == 2
     first = email.message_from_bytes(smtp.received[0].raw, policy=email.policy.default)
@@ -322,14 +321,14 @@ def test_resolve_unknown_mark_sent_and_discard(tmp_path: Path, smtp: SmtpTestSer
     a = queue(store, settings, store_request(store, request_raw(1)))
     b = queue(store, settings, store_request(store, request_raw(2)))
     smtp.inject(drop_after_data=True, times=2)
-    assert [r.state for r in send.flush_outbox(settings, store, now=T0)] == ["unknown", "unknown"]
+    assert [r.state for r in outbox_flush.flush_outbox(settings, store, now=T0)] == ["unknown", "unknown"]
     assert len(smtp.received) == 2  # the first drop closes the connection; the second reply reconnects
 
     with store.session() as s:
-        send.resolve_unknown(s, a, "mark-sent", now=T0)
-        send.resolve_unknown(s, b, "discard", now=T0)
+        drafts.resolve_unknown(s, a, "mark-sent", now=T0)
+        drafts.resolve_unknown(s, b, "discard", now=T0)
         with pytest.raises(GraceboxError, match="not unknown"):
-            send.resolve_unknown(s, a, "resend")
+            drafts.resolve_unknown(s, a, "resend")
     with store.session() as s:
         ra, rb = s.get(Reply, a), s.get(Reply, b)
         assert ra is not None and rb is not None
@@ -338,7 +337,7 @@ def test_resolve_unknown_mark_sent_and_discard(tmp_path: Path, smtp: SmtpTestSer
         assert reqa is not None and reqb is not None
         assert (reqa.status, reqb.status) == ("replied", "new")
         assert [d.kind for d in s.exec(select(Decision))] == ["scenario2"]
-    assert send.flush_outbox(settings, store, now=T0 + timedelta(days=1)) == []
+    assert outbox_flush.flush_outbox(settings, store, now=T0 + timedelta(days=1)) == []
     assert len(smtp.received) == 2
 
 
@@ -357,9 +356,9 @@ def test_left_in_sending_with_copy_in_sent_finishes_without_second_copy(
         c.login(smtp.user, smtp.password)
         c.sendmail(ME, ["sam.replies@example.org"], r.raw)
     imap_account.append("Sent", [r.raw], flags=["\\Seen"])
-    send._set(store, rid, state="sending", attempts=1)
+    replies._set(store, rid, state="sending", attempts=1)
 
-    [res] = send.flush_outbox(settings, store, now=T0)
+    [res] = outbox_flush.flush_outbox(settings, store, now=T0)
     assert (res.reply_id, res.state) == (rid, "sent")
     assert len(smtp.received) == 1
     assert len(sent_copies(imap_account, r.message_id)) == 1
@@ -369,7 +368,7 @@ def test_left_in_sending_with_copy_in_sent_finishes_without_second_copy(
     assert (r.state, r.appended, r.answered) == ("sent", True, True)
     with store.session() as s:
         assert [d.kind for d in s.exec(select(Decision))] == ["scenario2"]
-    assert send.flush_outbox(settings, store, now=T0 + timedelta(hours=1)) == []
+    assert outbox_flush.flush_outbox(settings, store, now=T0 + timedelta(hours=1)) == []
     assert len(smtp.received) == 1
 
 
@@ -381,13 +380,13 @@ def test_sent_but_not_appended_is_completed_by_next_flush(
     store = Store(settings.database_url())
     req_id = store_request(store, request_raw(), imap_account=imap_account)
     rid = queue(store, settings, req_id)
-    [res] = send.flush_outbox(smtp_settings, store, now=T0)
+    [res] = outbox_flush.flush_outbox(smtp_settings, store, now=T0)
     assert res.state == "sent"
     r = reply_row(store, rid)
     assert (r.state, r.appended, r.answered) == ("sent", False, False)
     assert sent_copies(imap_account, r.message_id) == []
 
-    [res] = send.flush_outbox(settings, store, now=T0 + timedelta(minutes=5))
+    [res] = outbox_flush.flush_outbox(settings, store, now=T0 + timedelta(minutes=5))
     assert (res.reply_id, res.state) == (rid, "sent")
     assert len(smtp.received) == 1
     uids = sent_copies(imap_account, r.message_id)
@@ -405,8 +404,8 @@ _KILL_SCRIPT = """
 import sys
 from pathlib import Path
 from mailsync.config import load_config
-from mailsync.send import flush_outbox
-from mailsync.store import Store
+from mailsync.outbox.flush import flush_outbox
+from mailsync.store.engine import Store
 settings = load_config(Path(sys.argv[1]))
 flush_outbox(settings, Store(settings.database_url()))
 """
@@ -433,10 +432,10 @@ def test_sigkill_mid_send_leaves_unknown_and_no_second_copy(
         proc.wait()
     assert len(smtp.received) == 1
 
-    [res] = send.flush_outbox(settings, store, now=T0)
+    [res] = outbox_flush.flush_outbox(settings, store, now=T0)
     assert (res.reply_id, res.state) == (rid, "unknown")
     assert res.detail is not None and "interrupted" in res.detail
-    assert send.flush_outbox(settings, store, now=T0 + timedelta(hours=1)) == []
+    assert outbox_flush.flush_outbox(settings, store, now=T0 + timedelta(hours=1)) == []
     assert len(smtp.received) == 1
     assert sent_copies(imap_account, reply_row(store, rid).message_id) == []
 
@@ -445,7 +444,7 @@ def test_login_refused_keeps_reply_queued_without_password(tmp_path: Path, smtp:
     settings = smtp_only_settings(tmp_path, smtp, password="wrong-secret-xyz")
     store = Store(settings.database_url())
     rid = queue(store, settings, store_request(store, request_raw()))
-    [res] = send.flush_outbox(settings, store, now=T0)
+    [res] = outbox_flush.flush_outbox(settings, store, now=T0)
     assert res.state == "queued"
     assert res.detail is not None and res.detail.startswith("SMTP login refused: 535")
     r = reply_row(store, rid)
@@ -462,18 +461,18 @@ def test_unreachable_and_certificate_problems_keep_reply_queued(tmp_path: Path, 
     closed = smtp_only_settings(tmp_path, smtp, port=free_port())
     store = Store(closed.database_url())
     rid = queue(store, closed, store_request(store, request_raw()))
-    [res] = send.flush_outbox(closed, store, now=T0)
+    [res] = outbox_flush.flush_outbox(closed, store, now=T0)
     assert res.state == "queued"
     assert res.detail is not None and "cannot connect (connection refused)" in res.detail
 
     untrusted = smtp_only_settings(tmp_path, smtp, ca_file=False)
-    [res] = send.flush_outbox(untrusted, store, now=T0)
+    [res] = outbox_flush.flush_outbox(untrusted, store, now=T0)
     assert res.state == "queued"
     assert res.detail is not None and res.detail.startswith("[smtp] ca_file: certificate check failed")
     assert reply_row(store, rid).state == "queued"
     assert len(smtp.received) == 0
 
-    [res] = send.flush_outbox(smtp_only_settings(tmp_path, smtp), store, now=T0)
+    [res] = outbox_flush.flush_outbox(smtp_only_settings(tmp_path, smtp), store, now=T0)
     assert res.state == "sent"
     assert len(smtp.received) == 1
 
@@ -482,7 +481,7 @@ def test_no_smtp_table_means_sending_is_off(tmp_path: Path, smtp: SmtpTestServer
     settings = smtp_only_settings(tmp_path, None)
     store = Store(settings.database_url())
     rid = queue(store, settings, store_request(store, request_raw()))
-    assert send.flush_outbox(settings, store, now=T0) == [send.SendResult(rid, "queued", send.NO_SMTP)]
+    assert outbox_flush.flush_outbox(settings, store, now=T0) == [replies.SendResult(rid, "queued", replies.NO_SMTP)]
     assert reply_row(store, rid).state == "queued"
     assert len(smtp.received) == 0
 
@@ -492,7 +491,7 @@ def test_smtps_implicit_tls(tmp_path: Path, smtps: SmtpTestServer) -> None:
     assert settings.smtp is not None and settings.smtp.security == "tls"
     store = Store(settings.database_url())
     rid = queue(store, settings, store_request(store, request_raw()))
-    assert [(r.reply_id, r.state) for r in send.flush_outbox(settings, store, now=T0)] == [(rid, "sent")]
+    assert [(r.reply_id, r.state) for r in outbox_flush.flush_outbox(settings, store, now=T0)] == [(rid, "sent")]
     assert len(smtps.received) == 1
 
 
@@ -503,18 +502,18 @@ def test_one_open_draft_per_request_and_stable_message_id(tmp_path: Path, smtp: 
     with store.session() as s:
         req = s.get(Message, req_id)
         assert req is not None
-        d1 = send.save_draft(s, req, "scenario1", "first words\n", settings=settings)
-        d2 = send.save_draft(s, req, "scenario2", "second words\n", settings=settings)
+        d1 = drafts.save_draft(s, req, "scenario1", "first words\n", settings=settings)
+        d2 = drafts.save_draft(s, req, "scenario2", "second words\n", settings=settings)
         assert d1.id == d2.id
         assert req.status == "draft"
         mid = d2.message_id
         assert mid.endswith("@example.test>")
-        send.queue_reply(s, settings, d2)
+        drafts.queue_reply(s, settings, d2)
         assert (d2.state, d2.message_id, d2.subject) == ("queued", mid, "Re: Coffee chat?")
         assert d2.to_addrs == [{"name": "Sam Lee", "address": "sam.replies@example.org"}]
         assert d2.raw is not None and b"\r\nMessage-ID: " + mid.encode() + b"\r\n" in d2.raw
         assert len(s.exec(select(Reply)).all()) == 1
-    [res] = send.flush_outbox(settings, store, now=T0)
+    [res] = outbox_flush.flush_outbox(settings, store, now=T0)
     assert res.state == "sent"
     body = email.message_from_bytes(smtp.received[0].raw, policy=email.policy.default).get_content()
     assert body.replace("\r\n", "\n") == "second words\n"
@@ -531,11 +530,11 @@ def test_notification_relay_cannot_be_answered_by_mail(tmp_path: Path, smtp: Smt
         assert req is not None
         req.via = {"address": "notifications@network.example", "kind": "notification", "site": "Network"}
         s.add(req)
-        d = send.save_draft(s, req, "scenario2", "text\n", settings=settings)
+        d = drafts.save_draft(s, req, "scenario2", "text\n", settings=settings)
         with pytest.raises(GraceboxError, match="can't be answered by mail; copy the text"):
-            send.queue_reply(s, settings, d)
+            drafts.queue_reply(s, settings, d)
         assert d.state == "draft"
-    assert send.flush_outbox(settings, store, now=T0) == []
+    assert outbox_flush.flush_outbox(settings, store, now=T0) == []
     assert len(smtp.received) == 0
 
 
@@ -544,7 +543,7 @@ def test_demo_folder_out_writes_eml_and_marks_sent(tmp_path: Path, smtp: SmtpTes
     store = Store(settings.database_url())
     rid = queue(store, settings, store_request(store, request_raw()), scenario="scenario1")
     out = tmp_path / "outbox"
-    [res] = send.flush_outbox(settings, store, now=T0, folder_out=out)
+    [res] = outbox_flush.flush_outbox(settings, store, now=T0, folder_out=out)
     mid = reply_row(store, rid).message_id
     path = out / (mid.strip("<>") + ".eml")
     assert (res.reply_id, res.state, res.detail) == (rid, "sent", str(path))
@@ -552,5 +551,5 @@ def test_demo_folder_out_writes_eml_and_marks_sent(tmp_path: Path, smtp: SmtpTes
     assert [p.name for p in out.iterdir()] == [path.name]
     with store.session() as s:
         assert [d.kind for d in s.exec(select(Decision))] == ["scenario1"]
-    assert send.flush_outbox(settings, store, now=T0, folder_out=out) == []
+    assert outbox_flush.flush_outbox(settings, store, now=T0, folder_out=out) == []
     assert len(smtp.received) == 0

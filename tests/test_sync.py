@@ -10,11 +10,16 @@ import pytest
 from filelock import FileLock
 from sqlmodel import col, select
 
-from mailsync import inbox, sync
 from mailsync.config import Settings, load_config
 from mailsync.errors import AuthFailed, ConfigError, ServerUnreachable
-from mailsync.models import Correction, FlagHitRow, Folder, KnownAddress, Message
-from mailsync.store import Store, lock_path
+from mailsync.store import context as inbox
+from mailsync.store.engine import Store
+from mailsync.store.lock import lock_path
+from mailsync.store.models import Correction, FlagHitRow, Folder, KnownAddress, Message
+from mailsync.sync import base as sync_base
+from mailsync.sync import limits
+from mailsync.sync import report as sync_report
+from mailsync.sync import run as sync_run
 from tests import mailgen
 from tests.servers.config_factory import write_config
 from tests.servers.dovecot import free_port
@@ -64,7 +69,7 @@ def test_initial_then_incremental_sync(tmp_path: Path, imap_account: ImapAccount
     settings = settings_for(tmp_path, imap_account)
     phases: list[tuple[str, int, int]] = []
 
-    report = sync.run_sync(settings, store=store, flush=False, progress=lambda *a: phases.append(a))
+    report = sync_run.run_sync(settings, store=store, flush=False, progress=lambda *a: phases.append(a))
 
     assert (report.new, report.updated, report.expunged, report.locked) == (3, 0, 0, False)
     assert report.warnings == []
@@ -82,13 +87,13 @@ def test_initial_then_incremental_sync(tmp_path: Path, imap_account: ImapAccount
     assert f.highestmodseq is not None
 
     # nothing changed: STATUS says so, nothing is touched
-    again = sync.run_sync(settings, store=store, flush=False)
+    again = sync_run.run_sync(settings, store=store, flush=False)
     assert (again.new, again.updated, again.expunged, again.rechecked) == (0, 0, 0, 0)
 
     ids_before = {m.identity: m.id for m in rows}
     more = mailgen.series(2)
     imap_account.append(REQ, more)
-    third = sync.run_sync(settings, store=store, flush=False)
+    third = sync_run.run_sync(settings, store=store, flush=False)
     assert (third.new, third.updated, third.expunged) == (2, 0, 0)
     rows = messages(store)
     assert [m.uid for m in rows] == [1, 2, 3, 4, 5]
@@ -101,14 +106,14 @@ def test_uidvalidity_change_keeps_ids(tmp_path: Path, imap_account: ImapAccount,
     raws.append(mailgen.request(message_id=None, subject="no id"))
     imap_account.append(REQ, raws)
     settings = settings_for(tmp_path, imap_account)
-    sync.run_sync(settings, store=store, flush=False)
+    sync_run.run_sync(settings, store=store, flush=False)
     before = {m.identity: m.id for m in messages(store)}
     old_validity = folder(store, REQ).uidvalidity
 
     imap_account.set_uidvalidity(REQ, 4242)
     # another client removes one message under the new UIDVALIDITY: its row must go, the others stay
     imap_account.expunge(REQ, [imap_account.uids(REQ)[1]])
-    report = sync.run_sync(settings, store=store, flush=False)
+    report = sync_run.run_sync(settings, store=store, flush=False)
 
     assert old_validity != 4242
     assert report.new == 0
@@ -128,13 +133,13 @@ def test_expunge_from_another_client(tmp_path: Path, imap_account: ImapAccount, 
     with store.session() as s:  # a user's correction gives the second request a stored flag hit
         s.add(Correction(identity="<ex1@example.org>", code="RF1", action="add"))
     settings = settings_for(tmp_path, imap_account)
-    sync.run_sync(settings, store=store, flush=False)
+    sync_run.run_sync(settings, store=store, flush=False)
     victim = next(m for m in messages(store) if m.identity == "<ex1@example.org>")
     with store.session() as s:
         assert len(s.exec(select(FlagHitRow).where(FlagHitRow.message_pk == victim.id)).all()) == 1
 
     imap_account.expunge(REQ, [victim.uid])
-    report = sync.run_sync(settings, store=store, flush=False)
+    report = sync_run.run_sync(settings, store=store, flush=False)
 
     assert (report.new, report.expunged) == (0, 1)
     assert [m.identity for m in messages(store)] == ["<ex0@example.org>", "<ex2@example.org>"]
@@ -146,12 +151,12 @@ def test_expunge_from_another_client(tmp_path: Path, imap_account: ImapAccount, 
 def test_flag_changes_from_another_client(tmp_path: Path, imap_account: ImapAccount, store: Store) -> None:
     imap_account.append(REQ, mailgen.series(3))
     settings = settings_for(tmp_path, imap_account)
-    sync.run_sync(settings, store=store, flush=False)
+    sync_run.run_sync(settings, store=store, flush=False)
     assert [m.status for m in messages(store)] == ["new", "new", "new"]
 
     imap_account.add_flags(REQ, [1], ["\\Seen"])
     imap_account.add_flags(REQ, [2], ["\\Answered"])
-    report = sync.run_sync(settings, store=store, flush=False)
+    report = sync_run.run_sync(settings, store=store, flush=False)
     assert (report.new, report.updated) == (0, 2)
     rows = messages(store)
     assert [m.status for m in rows] == ["read", "replied", "new"]
@@ -159,7 +164,7 @@ def test_flag_changes_from_another_client(tmp_path: Path, imap_account: ImapAcco
     assert rows[1].imap_flags == ["\\Answered"]
 
     imap_account.remove_flags(REQ, [1], ["\\Seen"])
-    report = sync.run_sync(settings, store=store, flush=False)
+    report = sync_run.run_sync(settings, store=store, flush=False)
     assert report.updated == 1
     assert [m.status for m in messages(store)] == ["new", "replied", "new"]
 
@@ -172,7 +177,7 @@ def test_sent_folder_contacts(tmp_path: Path, imap_account: ImapAccount, store: 
     imap_account.append(REQ, [mailgen.request(sender=("Dana Cho", "dana@example.com"), kind="friendly-followup",
                                               message_id="<dana@example.com>")])
     settings = settings_for(tmp_path, imap_account)
-    sync.run_sync(settings, store=store, flush=False)
+    sync_run.run_sync(settings, store=store, flush=False)
 
     with store.session() as s:
         known = {k.address: (k.name, k.count) for k in s.exec(select(KnownAddress))}
@@ -186,7 +191,7 @@ def test_sent_folder_contacts(tmp_path: Path, imap_account: ImapAccount, store: 
 
     # a new Sent message is counted once, old ones are not re-read
     imap_account.append("Sent", [mailgen.sent_mail(to=[(None, "jo@example.net")])])
-    sync.run_sync(settings, store=store, flush=False)
+    sync_run.run_sync(settings, store=store, flush=False)
     with store.session() as s:
         assert s.get(KnownAddress, "jo@example.net").count == 2
         assert s.get(KnownAddress, "dana@example.com").count == 2
@@ -194,12 +199,12 @@ def test_sent_folder_contacts(tmp_path: Path, imap_account: ImapAccount, store: 
 
 def test_recheck_when_context_changes(tmp_path: Path, imap_account: ImapAccount, store: Store) -> None:
     imap_account.append(REQ, mailgen.series(2))
-    sync.run_sync(settings_for(tmp_path, imap_account), store=store, flush=False)
+    sync_run.run_sync(settings_for(tmp_path, imap_account), store=store, flush=False)
     keys = {m.context_key for m in messages(store)}
     assert len(keys) == 1 and "" not in keys
 
     profile = {"contacts": [{"address": "person0@example.org", "name": "Person 0", "experience": "positive"}]}
-    report = sync.run_sync(settings_for(tmp_path, imap_account, profile=profile), store=store, flush=False)
+    report = sync_run.run_sync(settings_for(tmp_path, imap_account, profile=profile), store=store, flush=False)
     assert (report.new, report.rechecked) == (0, 2)
     new_keys = {m.context_key for m in messages(store)}
     assert len(new_keys) == 1 and new_keys != keys
@@ -208,7 +213,7 @@ def test_recheck_when_context_changes(tmp_path: Path, imap_account: ImapAccount,
 def test_resume_after_interruption(tmp_path: Path, imap_account: ImapAccount, store: Store,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     imap_account.append(REQ, mailgen.series(5))
-    monkeypatch.setattr(sync, "BATCH_SIZE", 2)
+    monkeypatch.setattr(limits, "BATCH_SIZE", 2)
     settings = settings_for(tmp_path, imap_account)
 
     class Stop(Exception):
@@ -219,11 +224,11 @@ def test_resume_after_interruption(tmp_path: Path, imap_account: ImapAccount, st
             raise Stop
 
     with pytest.raises(Stop):
-        sync.run_sync(settings, store=store, flush=False, progress=stop_after_first_batch)
+        sync_run.run_sync(settings, store=store, flush=False, progress=stop_after_first_batch)
     assert [m.uid for m in messages(store)] == [1, 2]
     assert folder(store, REQ).highest_uid == 2
 
-    report = sync.run_sync(settings, store=store, flush=False)
+    report = sync_run.run_sync(settings, store=store, flush=False)
     assert report.new == 3
     assert [m.uid for m in messages(store)] == [1, 2, 3, 4, 5]
 
@@ -233,35 +238,35 @@ def test_lock_held_returns_locked(tmp_path: Path, imap_account: ImapAccount, sto
     settings = settings_for(tmp_path, imap_account)
     held = FileLock(str(lock_path(store.url)))
     with held:
-        report = sync.run_sync(settings, store=store, flush=False)
+        report = sync_run.run_sync(settings, store=store, flush=False)
     assert report.locked is True
     assert (report.new, report.warnings) == (0, [])
     assert messages(store) == []
-    assert sync.run_sync(settings, store=store, flush=False).new == 1  # released: works again
+    assert sync_run.run_sync(settings, store=store, flush=False).new == 1  # released: works again
 
 
 def test_wrong_password_is_auth_failed(tmp_path: Path, imap_account: ImapAccount, store: Store) -> None:
     imap_account.append(REQ, mailgen.series(1))
     settings = settings_for(tmp_path, imap_account, password="wrong-secret-123")
     with pytest.raises(AuthFailed) as ei:
-        sync.run_sync(settings, store=store, flush=False)
+        sync_run.run_sync(settings, store=store, flush=False)
     assert ei.value.exit_code == 77
     assert "wrong-secret-123" not in str(ei.value)
     assert messages(store) == []
-    assert sync.run_sync(settings_for(tmp_path, imap_account), store=store, flush=False).new == 1  # lock freed
+    assert sync_run.run_sync(settings_for(tmp_path, imap_account), store=store, flush=False).new == 1  # lock freed
 
 
 def test_unreachable_port(tmp_path: Path, imap_account: ImapAccount, store: Store) -> None:
     port = free_port()
     with pytest.raises(ServerUnreachable) as ei:
-        sync.run_sync(settings_for(tmp_path, imap_account, port=port), store=store, flush=False)
+        sync_run.run_sync(settings_for(tmp_path, imap_account, port=port), store=store, flush=False)
     assert ei.value.exit_code == 75
     assert str(port) in str(ei.value)
 
 
 def test_self_signed_without_ca_file(tmp_path: Path, imap_account: ImapAccount, store: Store) -> None:
     with pytest.raises(ConfigError) as ei:
-        sync.run_sync(settings_for(tmp_path, imap_account, ca_file=False), store=store, flush=False)
+        sync_run.run_sync(settings_for(tmp_path, imap_account, ca_file=False), store=store, flush=False)
     assert ei.value.exit_code == 78
     assert "[imap] ca_file" in str(ei.value)
 
@@ -269,7 +274,7 @@ def test_self_signed_without_ca_file(tmp_path: Path, imap_account: ImapAccount, 
 def test_missing_requests_folder(tmp_path: Path, imap_account: ImapAccount, store: Store) -> None:
     imap_account.create_folder("Contacts/Requests")
     with pytest.raises(ConfigError) as ei:
-        sync.run_sync(settings_for(tmp_path, imap_account, requests_folder="Netwrking"), store=store, flush=False)
+        sync_run.run_sync(settings_for(tmp_path, imap_account, requests_folder="Netwrking"), store=store, flush=False)
     text = str(ei.value)
     assert "[imap] requests_folder" in text and "'Netwrking'" in text
     assert "Contacts/Requests" in text and "INBOX" in text
@@ -279,7 +284,7 @@ def test_broken_message_stored_raw(tmp_path: Path, imap_account: ImapAccount, st
     broken = mailgen.broken_message()
     good = mailgen.request(message_id="<fine@example.org>")
     imap_account.append(REQ, [broken, good])
-    report = sync.run_sync(settings_for(tmp_path, imap_account), store=store, flush=False)
+    report = sync_run.run_sync(settings_for(tmp_path, imap_account), store=store, flush=False)
     assert report.new == 2
     rows = messages(store)
     assert rows[0].raw == imap_account.fetch_raw(REQ, 1)  # the server's bytes (Dovecot maps NUL to 0x80)
@@ -291,7 +296,7 @@ def test_broken_message_stored_raw(tmp_path: Path, imap_account: ImapAccount, st
 def test_starttls_and_missing_sent_folder(tmp_path: Path, imap_account: ImapAccount, store: Store) -> None:
     imap_account.append(REQ, mailgen.series(1))
     settings = settings_for(tmp_path, imap_account, security="starttls", sent_folder="Sent Items")
-    report = sync.run_sync(settings, store=store, flush=False)
+    report = sync_run.run_sync(settings, store=store, flush=False)
     assert report.new == 1
     assert len(report.warnings) == 1
     assert "'Sent Items' not found" in report.warnings[0] and "[imap] sent_folder" in report.warnings[0]
@@ -299,43 +304,43 @@ def test_starttls_and_missing_sent_folder(tmp_path: Path, imap_account: ImapAcco
 
 def test_flush_runs_on_the_same_pass(tmp_path: Path, imap_account: ImapAccount, store: Store) -> None:
     imap_account.append(REQ, mailgen.series(1))
-    report = sync.run_sync(settings_for(tmp_path, imap_account), store=store)
+    report = sync_run.run_sync(settings_for(tmp_path, imap_account), store=store)
     assert report.new == 1
     assert report.sent == []  # empty outbox: nothing to send, but the flush ran without error
 
 
 def test_uid_set() -> None:
-    assert sync.uid_set([7, 1, 2, 3, 9, 10]) == "1:3,7,9:10"
-    assert sync.uid_set([]) == ""
+    assert sync_base.uid_set([7, 1, 2, 3, 9, 10]) == "1:3,7,9:10"
+    assert sync_base.uid_set([]) == ""
 
 
 def test_folder_unchanged() -> None:
-    from mailsync.imap import FolderStatus
+    from mailsync.imap.types import FolderStatus
 
     a = FolderStatus("N", 1, 10, 9, 55)
-    assert sync.folder_unchanged(a, FolderStatus("N", 1, 10, 9, 55)) is True
-    assert sync.folder_unchanged(a, FolderStatus("N", 1, 10, 9, 56)) is False
-    assert sync.folder_unchanged(a, FolderStatus("N", 2, 10, 9, 55)) is False
-    assert sync.folder_unchanged(FolderStatus("N", 1, 10, 9, None), FolderStatus("N", 1, 10, 9, None)) is False
-    assert sync.folder_unchanged(None, a) is False
+    assert sync_report.folder_unchanged(a, FolderStatus("N", 1, 10, 9, 55)) is True
+    assert sync_report.folder_unchanged(a, FolderStatus("N", 1, 10, 9, 56)) is False
+    assert sync_report.folder_unchanged(a, FolderStatus("N", 2, 10, 9, 55)) is False
+    assert sync_report.folder_unchanged(FolderStatus("N", 1, 10, 9, None), FolderStatus("N", 1, 10, 9, None)) is False
+    assert sync_report.folder_unchanged(None, a) is False
 
 
 def test_flags_without_condstore(tmp_path: Path, imap_account_no_condstore: ImapAccount, store: Store) -> None:
     acct = imap_account_no_condstore
     acct.append(REQ, mailgen.series(3))
     settings = settings_for(tmp_path, acct)
-    assert sync.run_sync(settings, store=store, flush=False).new == 3
+    assert sync_run.run_sync(settings, store=store, flush=False).new == 3
     f = folder(store, REQ)
     assert f.highestmodseq is None  # nothing to compare: every pass asks for FLAGS of all UIDs
 
     acct.add_flags(REQ, [3], ["\\Seen"])
     acct.expunge(REQ, [1])
-    report = sync.run_sync(settings, store=store, flush=False)
+    report = sync_run.run_sync(settings, store=store, flush=False)
     assert (report.new, report.updated, report.expunged) == (0, 1, 1)
     assert [(m.uid, m.status) for m in messages(store)] == [(2, "new"), (3, "read")]
 
 
-# --- the `gracebox sync` command: exit codes (DESIGN "Commands") -------------------------------------------------
+# --- the `gracebox sync` command: exit codes (README "Commands") -------------------------------------------------
 
 
 def _cli(*argv: str) -> int:
@@ -395,7 +400,7 @@ def test_connection_lost_mid_sync(tmp_path: Path, store: Store, monkeypatch: pyt
     from tests.servers.dovecot import DovecotServer
     from tests.servers.dovecot_fixtures import ImapAccount
 
-    monkeypatch.setattr(sync, "BATCH_SIZE", 2)
+    monkeypatch.setattr(limits, "BATCH_SIZE", 2)
     with DovecotServer() as srv:  # a private server: this test kills it
         user, password = srv.new_account()
         acct = ImapAccount(srv, user, password)
@@ -408,7 +413,7 @@ def test_connection_lost_mid_sync(tmp_path: Path, store: Store, monkeypatch: pyt
                 srv.kill()  # SIGKILL the whole Dovecot process group: the connection drops
 
         with pytest.raises(ServerUnreachable) as ei:
-            sync.run_sync(settings, store=store, flush=False, progress=kill_after_first_batch)
+            sync_run.run_sync(settings, store=store, flush=False, progress=kill_after_first_batch)
     assert ei.value.exit_code == 75
     assert "connection lost" in str(ei.value)
     assert password not in str(ei.value)
@@ -423,13 +428,13 @@ def test_duplicate_message_ids_survive_uidvalidity_change(tmp_path: Path, imap_a
                               mailgen.request(message_id=dup, subject="second")])
     imap_account.append("Sent", [mailgen.sent_mail(to=[("Dana Cho", "dana@example.com")])])
     settings = settings_for(tmp_path, imap_account)
-    sync.run_sync(settings, store=store, flush=False)
+    sync_run.run_sync(settings, store=store, flush=False)
     before = sorted(m.id for m in messages(store))
     assert len(before) == 2  # same Message-ID, two rows
 
     imap_account.set_uidvalidity(REQ, 777)
     imap_account.set_uidvalidity("Sent", 778)
-    report = sync.run_sync(settings, store=store, flush=False)
+    report = sync_run.run_sync(settings, store=store, flush=False)
     assert (report.new, report.updated, report.expunged) == (0, 2, 0)
     assert sorted(m.id for m in messages(store)) == before
     assert sorted(m.subject for m in messages(store)) == ["first", "second"]

@@ -12,11 +12,15 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from mailsync import inbox, parse, sync
 from mailsync.config import Settings, load_config
-from mailsync.imap import ImapConnection, connect
-from mailsync.models import Correction, Message, Reply
-from mailsync.store import Store
+from mailsync.imap.login import connect
+from mailsync.mail import parse
+from mailsync.store import context as store_context
+from mailsync.store import ingest, queries, rows
+from mailsync.store.engine import Store
+from mailsync.store.models import Correction, Message, Reply
+from mailsync.sync import limits, pool
+from mailsync.sync import run as sync_run
 from mailsync.types import CheckContext, FlagHit
 from tests import mailgen
 from tests.servers.config_factory import write_config
@@ -50,48 +54,21 @@ def settings_for(tmp_path: Path, acct: ImapAccount, db: str = "db.sqlite") -> Se
     return load_config(path)
 
 
-def test_quick_fetch_matches_imapclient(tmp_path: Path, imap_account: ImapAccount) -> None:
+def test_fetch_messages_reads_bodies_flags_and_dates(tmp_path: Path, imap_account: ImapAccount) -> None:
     raws = variety()
     uids = imap_account.append(REQ, raws[:6], when=datetime(2026, 11, 2, 8, 0, tzinfo=UTC))
     uids += imap_account.append(REQ, raws[6:], flags=["\\Seen", "$Label1"])
     imap_account.add_flags(REQ, uids[:2], ["\\Flagged", "\\Answered"])
     with connect(settings_for(tmp_path, imap_account)) as conn:
         conn.select(REQ)
-        quick = conn._fetch_bodies_quick(uids)
-        assert quick is not None
-        plain = conn.client.fetch(list(uids), ["BODY.PEEK[]", "FLAGS", "INTERNALDATE", "RFC822.SIZE"])
-        assert [fm.uid for fm in quick] == uids
-        for fm in quick:
-            d = plain[fm.uid]
-            assert fm.raw == bytes(d[b"BODY[]"])
-            assert fm.flags == tuple(f.decode() for f in d[b"FLAGS"])
-            assert fm.internaldate == d[b"INTERNALDATE"].astimezone(UTC)
-            assert fm.size == d[b"RFC822.SIZE"] == len(fm.raw)
-        assert quick[0].internaldate == datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
-        assert set(quick[0].flags) == {"\\Flagged", "\\Answered"}
-        assert set(quick[-1].flags) == {"\\Seen", "$Label1"}
-        assert conn.fetch_messages(uids) == quick
+        got = conn.fetch_messages(uids)
+        assert [fm.uid for fm in got] == uids
+        assert [fm.raw for fm in got][:-1] == raws[:-1]  # the broken last one Dovecot may store repaired
+        assert all(fm.size == len(fm.raw) for fm in got)
+        assert got[0].internaldate == datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+        assert set(got[0].flags) == {"\\Flagged", "\\Answered"}
+        assert set(got[-1].flags) == {"\\Seen", "$Label1"}
         assert conn.fetch_messages([max(uids) + 5]) == []  # a UID that does not exist: absent
-
-
-def test_quick_fetch_declines_unknown_shapes(tmp_path: Path, imap_account: ImapAccount,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    uids = imap_account.append(REQ, variety()[:2])
-    with connect(settings_for(tmp_path, imap_account)) as conn:
-        conn.select(REQ)
-        expected = conn.fetch_messages(uids)
-        real_uid = conn.client._imap.uid
-
-        def odd(*args: Any) -> Any:  # an answer with an item the quick parser does not know
-            typ, data = real_uid(*args)
-            first = data[0]
-            return typ, [(first[0].replace(b"UID ", b"X-ODD 1 UID "), first[1]), *data[1:]]
-
-        monkeypatch.setattr(conn.client._imap, "uid", odd)
-        assert conn._fetch_bodies_quick(uids) is None
-        monkeypatch.setattr(conn.client._imap, "uid", real_uid)
-        monkeypatch.setattr(ImapConnection, "_fetch_bodies_quick", lambda self, u: None)
-        assert conn.fetch_messages(uids) == expected  # the imapclient path gives the same
 
 
 def _rows(db: Path, table: str, skip: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -104,49 +81,32 @@ def _rows(db: Path, table: str, skip: tuple[str, ...]) -> list[dict[str, Any]]:
         con.close()
 
 
-def test_bulk_insert_makes_the_same_rows_as_the_orm(tmp_path: Path) -> None:
+def test_ingest_applies_corrections_and_reply_states(tmp_path: Path) -> None:
     raws = variety()
     hits = [FlagHit("RF3", "premature-ask", "favour-from-stranger", 3.0, ('asks: "refer me"',)),
             FlagHit("RF1", "selling", "pitch", 2.5, ("offer", "demo\udcff"))]
-    dbs = {}
-    for mode in ("orm", "bulk"):
-        db = tmp_path / f"{mode}.sqlite"
-        store = Store(f"sqlite:///{db}")
-        parsed = [parse.parse(r) for r in raws]
-        idents = [inbox.identity_of(p, r)[0] for p, r in zip(parsed, raws, strict=True)]
-        with store.session() as s:  # corrections and replies exist before the messages arrive
-            s.add(Correction(identity=idents[0], code="RF3", action="dismiss"))
-            s.add(Correction(identity=idents[0], code="RF7", action="add"))
-            s.add(Reply(request_identity=idents[1], message_id="<d@x>", state="draft"))
-            s.add(Reply(request_identity=idents[2], message_id="<s@x>", state="sent"))
-        with store.session() as s:
-            for i, (p, r) in enumerate(zip(parsed, raws, strict=True)):
-                fields = {"uid": i + 1, "uidvalidity": 9, "imap_flags": ["\\Seen"] if i % 2 else [],
-                          "internaldate": datetime(2026, 11, 1, i, tzinfo=UTC), "size": len(r) + 1}
-                item_hits = hits if i < 4 else []
-                checked = i != 5
-                if mode == "orm":
-                    m = inbox.new_message(p, r)
-                    for key, value in fields.items():  # as the sync sets them, after the parsed fields
-                        setattr(m, key, value)
-                    s.add(m)
-                    s.flush()
-                    inbox.apply_check(s, m, item_hits, "key1")
-                    if not checked:
-                        m.checker_version = 0
-                    inbox.refresh_status(s, m)
-                else:
-                    ids = inbox.insert_messages(s, [inbox.NewMessage({**inbox.message_fields(p, r), **fields},
-                                                                     item_hits, checked)], "key1")
-                    assert len(ids) == 1
-        store.close()
-        dbs[mode] = db
-    for table, skip in (("message", ("created_at",)), ("flag_hit", ())):
-        orm, bulk = _rows(dbs["orm"], table, skip), _rows(dbs["bulk"], table, skip)
-        assert orm == bulk and orm
-    statuses = [r["status"] for r in _rows(dbs["bulk"], "message", ())]
-    assert statuses[:4] == ["new", "draft", "replied", "read"]  # a draft outranks \Seen, a sent reply all
-    assert [r["flag_codes"] for r in _rows(dbs["bulk"], "message", ())][:2] == ["RF1 RF7", "RF1 RF3"]
+    store = Store(f"sqlite:///{tmp_path}/db.sqlite")
+    parsed = [parse.parse(r) for r in raws]
+    idents = [rows.identity_of(p, r)[0] for p, r in zip(parsed, raws, strict=True)]
+    with store.session() as s:  # corrections and replies exist before the messages arrive
+        s.add(Correction(identity=idents[0], code="RF3", action="dismiss"))
+        s.add(Correction(identity=idents[0], code="RF7", action="add"))
+        s.add(Reply(request_identity=idents[1], message_id="<d@x>", state="draft"))
+        s.add(Reply(request_identity=idents[2], message_id="<s@x>", state="sent"))
+    with store.session() as s:
+        got = ingest.ingest(s, [ingest.incoming(p, r, hits if i < 4 else [], i != 5, uid=i + 1, uidvalidity=9,
+                                                imap_flags=["\\Seen"] if i % 2 else [], size=len(r) + 1,
+                                                internaldate=datetime(2026, 11, 1, i, tzinfo=UTC))
+                                for i, (p, r) in enumerate(zip(parsed, raws, strict=True))], "key1")
+        assert [new for _pk, new in got] == [True] * len(raws)
+    store.close()
+    msgs = _rows(tmp_path / "db.sqlite", "message", ())
+    assert [r["status"] for r in msgs][:4] == ["new", "draft", "replied", "read"]  # a draft outranks \Seen
+    assert [r["flag_codes"] for r in msgs][:2] == ["RF1 RF7", "RF1 RF3"]
+    assert [r["checker_version"] == 0 for r in msgs] == [i == 5 for i in range(len(raws))]
+    assert {r["context_key"] for r in msgs} == {"key1"} and all(r["created_at"] for r in msgs)
+    hit_rows = _rows(tmp_path / "db.sqlite", "flag_hit", ())
+    assert sorted(h["code"] for h in hit_rows if h["message_pk"] == msgs[0]["id"]) == ["RF1", "RF7"]
 
 
 def test_pool_and_serial_sync_store_the_same(tmp_path: Path, imap_account: ImapAccount,
@@ -154,10 +114,10 @@ def test_pool_and_serial_sync_store_the_same(tmp_path: Path, imap_account: ImapA
     raws = variety() + mailgen.series(12, kind="selling")
     imap_account.append(REQ, raws)
     imap_account.append("Sent", [mailgen.sent_mail(to=[("Person 1", "person1@example.org")])])
-    monkeypatch.setattr(sync, "BATCH_SIZE", 5)  # several batches: the pipeline overlaps them
+    monkeypatch.setattr(limits, "BATCH_SIZE", 5)  # several batches: the pipeline overlaps them
     dbs = {}
     for mode, pool_min in (("serial", 10**9), ("pool", 0)):
-        monkeypatch.setattr(sync, "POOL_MIN", pool_min)
+        monkeypatch.setattr(limits, "POOL_MIN", pool_min)
         settings = settings_for(tmp_path, imap_account, f"{mode}.sqlite")
         store = Store(settings.database_url())
         phases: list[tuple[str, int, int]] = []
@@ -165,7 +125,7 @@ def test_pool_and_serial_sync_store_the_same(tmp_path: Path, imap_account: ImapA
         def progress(phase: str, done: int, total: int, phases: list[tuple[str, int, int]] = phases) -> None:
             phases.append((phase, done, total))
 
-        report = sync.run_sync(settings, store=store, flush=False, progress=progress)
+        report = sync_run.run_sync(settings, store=store, flush=False, progress=progress)
         store.close()
         assert (report.new, report.warnings) == (len(raws), [])
         assert [p for p in phases if p[0] == "fetch"] == [("fetch", min(n, len(raws)), len(raws))
@@ -178,14 +138,14 @@ def test_pool_and_serial_sync_store_the_same(tmp_path: Path, imap_account: ImapA
 def test_pool_survives_a_dead_worker(tmp_path: Path, imap_account: ImapAccount,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     imap_account.append(REQ, mailgen.series(6))
-    monkeypatch.setattr(sync, "POOL_MIN", 0)
-    monkeypatch.setattr(sync, "BATCH_SIZE", 3)
-    monkeypatch.setattr(sync, "_pool_prepare", _dying_prepare)
-    monkeypatch.setattr(sync, "pool_size", lambda n: 2)
+    monkeypatch.setattr(limits, "POOL_MIN", 0)
+    monkeypatch.setattr(limits, "BATCH_SIZE", 3)
+    monkeypatch.setattr(pool, "_pool_prepare", _dying_prepare)
+    monkeypatch.setattr(pool, "pool_size", lambda n: 2)
     settings = settings_for(tmp_path, imap_account)
     store = Store(settings.database_url())
     try:
-        report = sync.run_sync(settings, store=store, flush=False)
+        report = sync_run.run_sync(settings, store=store, flush=False)
         with store.session() as s:
             assert sorted(m.uid for m in s.exec(select(Message))) == [1, 2, 3, 4, 5, 6]
     finally:
@@ -193,18 +153,18 @@ def test_pool_survives_a_dead_worker(tmp_path: Path, imap_account: ImapAccount,
     assert report.new == 6
 
 
-def _dying_prepare(items: list[tuple[int, bytes]]) -> list[sync.Prepared]:
+def _dying_prepare(items: list[tuple[int, bytes]]) -> list[rows.Prepared]:
     """A pool task whose worker process dies on the batch holding UID 1 (e.g. killed for memory)."""
     import os
 
     if items[0][0] == 1:
         os._exit(3)
-    return [sync.prepare(REQ, uid, raw, CheckContext()) for uid, raw in items]
+    return [rows.prepare(REQ, uid, raw, CheckContext()) for uid, raw in items]
 
 
 def test_compat32_parse_gives_the_same_result() -> None:
     for raw in variety() + mailgen.series(3, kind="stranger-ask"):
-        assert sync.parse_bytes(raw) == parse.parse(raw)
+        assert rows.parse_bytes(raw) == parse.parse(raw)
 
 
 def test_recheck_index_exists(tmp_path: Path) -> None:
@@ -223,12 +183,12 @@ def test_bulk_recheck_matches_one_by_one(tmp_path: Path, imap_account: ImapAccou
 
     raws = variety() + mailgen.series(6, kind="stranger-ask")
     imap_account.append(REQ, raws)
-    monkeypatch.setattr(sync, "RECHECK_BATCH", 4)
+    monkeypatch.setattr(limits, "RECHECK_BATCH", 4)
     dbs = {}
     for mode, pool_min in (("reference", None), ("serial", 10**9), ("pool", 0)):
         settings = settings_for(tmp_path, imap_account, f"{mode}.sqlite")
         store = Store(settings.database_url())
-        sync.run_sync(settings, store=store, flush=False)
+        sync_run.run_sync(settings, store=store, flush=False)
         with store.session() as s:  # a correction that must survive the re-check
             first = s.exec(select(Message).where(Message.uid == 2)).one()
             s.add(Correction(identity=first.identity, code="RF1", action="dismiss"))
@@ -240,14 +200,14 @@ def test_bulk_recheck_matches_one_by_one(tmp_path: Path, imap_account: ImapAccou
         changed = load_config(path)
         if pool_min is None:  # the plain way: one apply_check per stored request
             with store.session() as s:
-                ctx = inbox.build_context(s, changed)
-                key = inbox.context_key(ctx)
+                ctx = store_context.build_context(s, changed)
+                key = store_context.context_key(ctx)
                 for m in s.exec(select(Message).order_by(Message.id)).all():
-                    inbox.apply_check(s, m, list(checker.check(parse.parse(m.raw), ctx)), key)
+                    ingest.apply_check(s, m, list(checker.check(parse.parse(m.raw), ctx)), key)
                     s.add(m)
         else:
-            monkeypatch.setattr(sync, "POOL_MIN", pool_min)
-            report = sync.run_sync(changed, store=store, flush=False)
+            monkeypatch.setattr(limits, "POOL_MIN", pool_min)
+            report = sync_run.run_sync(changed, store=store, flush=False)
             assert (report.rechecked, report.warnings) == (len(raws), [])
         store.close()
         dbs[mode] = tmp_path / f"{mode}.sqlite"
@@ -260,55 +220,14 @@ def test_bulk_recheck_matches_one_by_one(tmp_path: Path, imap_account: ImapAccou
     assert any(r["flag_codes"] for r in ref_m) and any("RF3" in r["flag_codes"] for r in ref_m)
 
 
-def test_row_defaults_match_the_model() -> None:
-    from mailsync import rows
-
-    model = {name: info.get_default(call_default_factory=True) for name, info in Message.model_fields.items()
-             if name != "id" and not info.is_required()}
-    assert model == rows.MESSAGE_DEFAULTS
-
-
-def test_context_json_round_trip(tmp_path: Path) -> None:
-    import json
-    from datetime import date
-
-    from mailsync import rows
-    from mailsync.config import settings_from_dict
-    from mailsync.models import Contact, KnownAddress
-
-    settings = settings_from_dict({
-        "identity": {"email": "me@example.org"},
-        "profile": {"expertise": ["Kubernetes", "leadership"], "monthly_capacity": 4, "weekly_limit": 2,
-                    "on_break_until": date(2027, 1, 15),
-                    "network_warnings": [{"pattern": "*@pushy.example", "reason": "spam", "reported_by": "Jo"}],
-                    "reputation_watch": [{"pattern": "deals@shady.example", "reason": "reviews"}],
-                    "contacts": [{"address": "Jo@Example.net", "name": "Jo", "experience": "positive", "note": "n"}],
-                    "referrals": [{"name": "Dana", "address": "dana@example.com", "topics": ["K8s"]}]},
-        "checker": {"phrases": {"RF1": ["our platform"]}, "weights": {"rf1-pitch": 2}, "thresholds": {"RF3": 2.5}},
-    })
-    store = Store(f"sqlite:///{tmp_path}/c.sqlite")
-    try:
-        with store.session() as s:
-            s.add(KnownAddress(address="sam@example.org", name="Sam Lee", count=1))
-            s.add(Contact(address="bad@example.org", name="Bad", experience="negative", note="late"))
-        with store.session() as s:
-            ctx = inbox.build_context(s, settings, datetime(2026, 11, 20, tzinfo=UTC))
-    finally:
-        store.close()
-    data = json.loads(json.dumps(rows.context_to_json(ctx)))
-    back = rows.context_from_json(data, today=ctx.today, accepted_30d=ctx.accepted_30d, accepted_7d=ctx.accepted_7d)
-    assert back == ctx
-    assert rows.context_key(back) == inbox.context_key(ctx)
-
-
 def test_bulk_paths_on_postgresql(tmp_path: Path, imap_account: ImapAccount, pg_url: str,  # noqa: F811
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """The bulk insert (INSERT ... RETURNING in parameter order) and the bulk re-check on PostgreSQL store
     what they store on SQLite."""
     raws = variety() + mailgen.series(4, kind="selling")
     imap_account.append(REQ, raws)
-    monkeypatch.setattr(sync, "BATCH_SIZE", 4)
-    monkeypatch.setattr(sync, "RECHECK_BATCH", 3)
+    monkeypatch.setattr(limits, "BATCH_SIZE", 4)
+    monkeypatch.setattr(limits, "RECHECK_BATCH", 3)
     seen = {}
     for name, url in (("sqlite", f"sqlite:///{tmp_path}/pg-twin.sqlite"), ("postgresql", pg_url)):
         imap_account.create_folder("Sent")
@@ -319,12 +238,12 @@ def test_bulk_paths_on_postgresql(tmp_path: Path, imap_account: ImapAccount, pg_
                              **cfg)  # type: ignore[arg-type]
         store = Store(url)
         try:
-            first = sync.run_sync(load_config(path), store=store, flush=False)
-            second = sync.run_sync(load_config(path2), store=store, flush=False)
+            first = sync_run.run_sync(load_config(path), store=store, flush=False)
+            second = sync_run.run_sync(load_config(path2), store=store, flush=False)
             assert (first.new, first.warnings, second.rechecked, second.warnings) == (len(raws), [], len(raws), [])
             with store.session() as s:
                 seen[name] = [(m.uid, m.identity, m.subject, m.flag_codes, m.suggested, m.status, m.context_key,
-                               m.checker_version, sorted((h.code, h.rule) for h in inbox.hits_for(s, m.id)))
+                               m.checker_version, sorted((h.code, h.rule) for h in queries.hits_for(s, m.id)))
                               for m in s.exec(select(Message).order_by(Message.uid)).all() if m.id is not None]
         finally:
             store.close()

@@ -15,10 +15,14 @@ from typing import Any
 
 import pytest
 
-from mailsync import imap, send, sync
 from mailsync.config import Settings, load_config, settings_from_dict
 from mailsync.errors import ConfigError
-from mailsync.store import Store
+from mailsync.imap import login as imap
+from mailsync.outbox import flush as outbox_flush
+from mailsync.outbox import replies
+from mailsync.outbox import smtp as outbox_smtp
+from mailsync.store.engine import Store
+from mailsync.sync import run as sync
 from tests import mailgen
 from tests.servers.config_factory import write_config
 from tests.servers.dovecot_fixtures import ImapAccount
@@ -60,7 +64,7 @@ def test_tls_contexts_check_certificates_by_default(tmp_path: Path, imap_account
     for ca in (False, True):
         s = imap_settings(tmp_path, imap_account, ca_file=ca)
         assert s.imap is not None
-        for ctx in (imap.ssl_context(s.imap), send.smtp_ssl_context(smtp_settings(tmp_path, smtp.smtp_config(
+        for ctx in (imap.ssl_context(s.imap), outbox_smtp.smtp_ssl_context(smtp_settings(tmp_path, smtp.smtp_config(
                 ca_file=ca)).smtp)):  # type: ignore[arg-type]
             assert ctx.verify_mode == ssl.CERT_REQUIRED
             assert ctx.check_hostname is True
@@ -113,13 +117,13 @@ def test_self_signed_smtp_refused_unless_ca_file_names_it(tmp_path: Path, smtp: 
     settings = smtp_settings(tmp_path, smtp.smtp_config(ca_file=False))
     st = Store(settings.database_url())
     rid = queue(st, settings, store_request(st, request_raw()))
-    [res] = send.flush_outbox(settings, st, now=T0)
+    [res] = outbox_flush.flush_outbox(settings, st, now=T0)
     assert res.state == "queued"
     assert res.detail is not None and res.detail.startswith("[smtp] ca_file: certificate check failed")
     assert "self-signed" in res.detail
     assert smtp.received == [] and smtp.auth_failures == 0  # no AUTH over an unchecked connection
     good = smtp_settings(tmp_path, smtp.smtp_config())
-    [res] = send.flush_outbox(good, st, now=T0 + timedelta(minutes=1))
+    [res] = outbox_flush.flush_outbox(good, st, now=T0 + timedelta(minutes=1))
     assert (res.reply_id, res.state) == (rid, "sent")
     assert len(smtp.received) == 1
     st.close()
@@ -148,7 +152,7 @@ def test_smtp_starttls_stripped_keeps_reply_queued_without_auth(tmp_path: Path, 
         settings = smtp_settings(tmp_path, smtp.smtp_config(port=proxy.port))
         st = Store(settings.database_url())
         rid = queue(st, settings, store_request(st, request_raw()))
-        [res] = send.flush_outbox(settings, st, now=T0)
+        [res] = outbox_flush.flush_outbox(settings, st, now=T0)
         sent = bytes(proxy.c2s_data)
     assert (res.reply_id, res.state) == (rid, "queued")
     assert res.detail is not None and "does not offer STARTTLS" in res.detail
@@ -186,7 +190,7 @@ def test_plaintext_refused_even_with_unvalidated_settings(tmp_path: Path, smtp: 
         imap.connect(bad)
     st = Store(bad.database_url())
     rid = queue(st, bad, store_request(st, request_raw()))
-    [res] = send.flush_outbox(bad.model_copy(update={"imap": None}), st, now=T0)
+    [res] = outbox_flush.flush_outbox(bad.model_copy(update={"imap": None}), st, now=T0)
     assert (res.reply_id, res.state) == (rid, "queued")
     assert res.detail == "[smtp] security: plain is only allowed to 127.0.0.1/localhost; use tls or starttls"
     st.close()
@@ -211,7 +215,7 @@ def test_stalled_smtp_server_times_out_and_reply_stays_queued(tmp_path: Path, sm
         settings = smtp_settings(tmp_path, smtp.smtp_config(port=proxy.port, timeout=1))
         st = Store(settings.database_url())
         rid = queue(st, settings, store_request(st, request_raw()))
-        [res] = send.flush_outbox(settings, st, now=T0)
+        [res] = outbox_flush.flush_outbox(settings, st, now=T0)
         assert proxy.cuts == 1
     assert (res.reply_id, res.state) == (rid, "queued")
     assert res.detail is not None and "timed out" in res.detail
@@ -227,17 +231,17 @@ def test_451_at_rcpt_stays_queued_then_one_copy_after_backoff(tmp_path: Path, sm
     st = Store(settings.database_url())
     rid = queue(st, settings, store_request(st, request_raw(reply_to=None)))
     smtp.inject(fail_rcpt="451 4.7.1 Greylisted, please try again later", times=1)
-    [res] = send.flush_outbox(settings, st, now=T0)
+    [res] = outbox_flush.flush_outbox(settings, st, now=T0)
     assert res.state == "queued"
     assert res.detail is not None and "451 4.7.1 Greylisted" in res.detail
     r = reply_row(st, rid)
     assert (r.state, r.attempts) == ("queued", 1)
-    assert send._aware(r.next_attempt_at) == T0 + send.backoff(1)
+    assert replies._aware(r.next_attempt_at) == T0 + replies.backoff(1)
     assert smtp.received == []
-    assert send.flush_outbox(settings, st, now=T0 + timedelta(seconds=5)) == []  # backoff not over
-    [res] = send.flush_outbox(settings, st, now=T0 + send.backoff(1) + timedelta(seconds=1))
+    assert outbox_flush.flush_outbox(settings, st, now=T0 + timedelta(seconds=5)) == []  # backoff not over
+    [res] = outbox_flush.flush_outbox(settings, st, now=T0 + replies.backoff(1) + timedelta(seconds=1))
     assert res.state == "sent"
     assert len(smtp.received) == 1 and smtp.received[0].rcpt_tos == ("sam@example.org",)
-    assert send.flush_outbox(settings, st, now=T0 + timedelta(days=1)) == []
+    assert outbox_flush.flush_outbox(settings, st, now=T0 + timedelta(days=1)) == []
     assert len(smtp.received) == 1
     st.close()

@@ -10,9 +10,10 @@ import pytest
 from sqlmodel import select
 from textual.widgets import Input, TextArea
 
-from mailsync import inbox
-from mailsync.models import Contact, Reply
-from mailsync.store import Store
+from mailsync.store import context as store_context
+from mailsync.store import listing
+from mailsync.store.engine import Store
+from mailsync.store.models import Contact, Reply
 from tests.test_tui_support import (
     MARKUP_NAME,
     MARKUP_SUBJECT,
@@ -320,7 +321,7 @@ async def test_note_negative_experience_stores_contact(env, tmp_path: Path) -> N
     with store.session() as s:
         c = s.exec(select(Contact)).one()
         assert (c.address, c.experience, c.note) == ("mallory@pushy.example", "negative", "sent three sales pitches")
-        ctx = inbox.build_context(s, settings, NOW)
+        ctx = store_context.build_context(s, settings, NOW)
         assert ctx.contacts["mallory@pushy.example"].experience == "negative"
 
 
@@ -399,7 +400,7 @@ async def test_empty_store_shows_no_requests(tmp_path: Path) -> None:
 def test_seed_order_matches_requests(env) -> None:
     settings, store, ids = env
     with store.session() as s:
-        got = [r.subject for r in inbox.list_requests(s)]
+        got = [r.subject for r in listing.list_requests(s)]
     assert got == [r.subject for r in REQUESTS]
 
 
@@ -481,7 +482,7 @@ async def test_reply_editor_footer_has_no_inbox_keys(env, tmp_path: Path) -> Non
             (k, bi.binding, bi.enabled, bi.tooltip) for k, bi in app.screen.active_bindings.items()
         ] if b.show}
         assert "Send" in shown and "Sync" not in shown and "Help" not in shown
-        from mailsync.compose import reply_subject
+        from mailsync.mail.compose import reply_subject
 
         title = static_text(app, "#reply-title").splitlines()
         assert title[1] == reply_subject("Quick question about your team") == "Re: Quick question about your team"

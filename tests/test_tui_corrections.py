@@ -11,9 +11,11 @@ import pytest
 from sqlmodel import select
 from textual.widgets import OptionList
 
-from mailsync import cli, followups, inbox
-from mailsync.models import Correction, Decision, FlagHitRow
-from mailsync.store import Store
+from mailsync import cli
+from mailsync.outbox import followups
+from mailsync.store import actions, ingest
+from mailsync.store.engine import Store
+from mailsync.store.models import Correction, Decision, FlagHitRow
 from tests.test_tui_support import NOW, hit, make_settings, seed, settle, static_text
 from tui.app import GraceboxApp
 from tui.screens.corrections import CODES, CorrectionsDialog
@@ -75,10 +77,10 @@ async def test_dismiss_survives_recheck_and_can_be_undone(env, tmp_path: Path) -
             assert [(c.code, c.action) for c in s.exec(select(Correction)).all()] == [("RF3", "dismiss")]
         # the sync re-check path (apply_checks) with the checker finding RF3 again keeps it dismissed
         with store.session() as s:
-            inbox.apply_checks(s, [inbox.CheckResult(ids[0], SAM, [hit("RF3", "favour-from-stranger", 3.0, "x")])])
+            ingest.apply_checks(s, [ingest.CheckResult(ids[0], SAM, [hit("RF3", "favour-from-stranger", 3.0, "x")])])
         assert "RF3" not in stored_codes(store, ids[0])
         with store.session() as s:
-            inbox.recheck_one(s, settings, ids[0], NOW)
+            actions.recheck_one(s, settings, ids[0], NOW)
         assert "RF3" not in stored_codes(store, ids[0])
         # undo: the dialog shows it dismissed by you; Enter clears the correction
         await pilot.press("c")
@@ -104,13 +106,13 @@ async def test_added_flag_shows_corrected_by_you(env, tmp_path: Path) -> None:
         assert "RF7" in cards and "corrected by you" in cards["RF7"] and "added by you" in cards["RF7"]
         assert "corrected by you" not in cards.get("RF3", "")
     with store.session() as s:  # a later re-check keeps the added flag
-        hits = inbox.recheck_one(s, settings, ids[0], NOW)
+        hits = actions.recheck_one(s, settings, ids[0], NOW)
     assert [h.rule for h in hits if h.code == "RF7"] == ["corrected-by-you"]
 
 
 def test_sync_recheck_keeps_corrections(tmp_path: Path, imap_account: Any) -> None:
-    from mailsync import sync
-    from mailsync.models import Message
+    from mailsync.store.models import Message
+    from mailsync.sync import run as sync
     from tests import mailgen
     from tests.test_sync import REQ, settings_for
 
@@ -122,9 +124,9 @@ def test_sync_recheck_keeps_corrections(tmp_path: Path, imap_account: Any) -> No
             m = s.exec(select(Message).order_by(Message.id)).first()
             assert m is not None and m.id is not None
             pk, ident = m.id, m.identity
-            inbox.set_correction(s, ident, "RF1", "add")
-            inbox.set_correction(s, ident, "RF3", "dismiss")
-            inbox.apply_check(s, m, [hit("RF3", "favour-from-stranger", 3.0, "x")])
+            actions.set_correction(s, ident, "RF1", "add")
+            actions.set_correction(s, ident, "RF3", "dismiss")
+            ingest.apply_check(s, m, [hit("RF3", "favour-from-stranger", 3.0, "x")])
         # a context change makes the next sync re-check every stored request
         profile = {"contacts": [{"address": "person9@example.org", "name": "P9", "experience": "positive"}]}
         report = sync.run_sync(settings_for(tmp_path, imap_account, profile=profile), store=store, flush=False)
@@ -163,10 +165,10 @@ async def test_accepted_mark_updates_meter_and_detail(env, tmp_path: Path) -> No
 
 def _decide(store: Store) -> None:
     with store.session() as s:
-        inbox.record_decision(s, SAM, "scenario1", when=NOW - timedelta(days=5))          # a follow-up
-        inbox.record_decision(s, "<seed-2@tests.example>", "scenario1", when=NOW - timedelta(days=6))
-        inbox.record_decision(s, "<seed-2@tests.example>", "accept", when=NOW - timedelta(days=4))  # decided since
-        inbox.record_decision(s, "<seed-3@tests.example>", "scenario1", when=NOW - timedelta(days=1))  # after
+        actions.record_decision(s, SAM, "scenario1", when=NOW - timedelta(days=5))          # a follow-up
+        actions.record_decision(s, "<seed-2@tests.example>", "scenario1", when=NOW - timedelta(days=6))
+        actions.record_decision(s, "<seed-2@tests.example>", "accept", when=NOW - timedelta(days=4))  # decided since
+        actions.record_decision(s, "<seed-3@tests.example>", "scenario1", when=NOW - timedelta(days=1))  # after
 
 
 async def test_followups_notice_and_filter(tmp_path: Path) -> None:

@@ -12,8 +12,8 @@ from pathlib import Path
 from sqlmodel import select
 from textual.widgets import OptionList
 
-from mailsync.demo import prepare_demo
-from mailsync.models import Introduction, Message
+from mailsync.service.demo import prepare_demo
+from mailsync.store.models import Introduction, Message
 from tests.test_tui_support import settle, static_text
 from tui.app import GraceboxApp
 from tui.screens.inbox import InboxScreen
@@ -95,9 +95,10 @@ async def test_ctrl_r_asks_the_referral_and_writes_the_consent_eml(tmp_path: Pat
 
 
 async def test_shift_i_declines_and_nothing_is_sent(tmp_path: Path) -> None:
-    from mailsync import checker, introductions
-    from mailsync.inbox import build_context
-    from mailsync.parse import parse
+    from mailsync import checker
+    from mailsync.mail.parse import parse
+    from mailsync.outbox import introductions
+    from mailsync.store.context import build_context
 
     demo = prepare_demo(tmp_path / "db", NOW, outbox_dir=tmp_path / "outbox")
     with demo.store.session() as s:

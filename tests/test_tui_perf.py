@@ -10,11 +10,11 @@ from pathlib import Path
 
 from textual.strip import Strip
 
-from mailsync import search
-from mailsync.inbox import RequestRow
-from mailsync.store import Store
+from mailsync.service import inbox as data
+from mailsync.store import search
+from mailsync.store.engine import Store
+from mailsync.store.listing import RequestRow
 from tests.test_tui_support import MARKUP_NAME, MARKUP_SUBJECT, NOW, make_settings, seed, settle, strip_text
-from tui import data
 from tui.app import GraceboxApp
 from tui.widgets.detail import FlagCard
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlmodel import select
 from textual.widgets import TextArea
 
-from mailsync.models import Reply
-from mailsync.store import Store
+from mailsync.store.engine import Store
+from mailsync.store.models import Reply
 from tests.servers.smtp import SmtpTestServer, free_port
 from tests.test_tui_support import NOW, REQUESTS, make_settings, raw_mail, seed, settle, static_text
 from tui.app import GraceboxApp

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mailsync.store import Store
+from mailsync.store.engine import Store
 from tests.test_tui_support import NOW, make_settings, seed, settle
 from tui.app import GraceboxApp
 

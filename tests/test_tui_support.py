@@ -10,11 +10,11 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
-from mailsync import inbox
 from mailsync.config import Settings, settings_from_dict
-from mailsync.models import Message
-from mailsync.parse import parse
-from mailsync.store import Store
+from mailsync.mail.parse import parse
+from mailsync.store import ingest
+from mailsync.store.engine import Store
+from mailsync.store.models import Message
 from mailsync.types import FLAG_SLUGS, FlagHit
 
 #: The fixed clock of the TUI tests.
@@ -99,22 +99,15 @@ def make_settings(tmp_path: Path, **extra: Any) -> Settings:
 
 
 def seed(store: Store, requests: list[Req] | None = None) -> list[int]:
-    """Store ``requests`` (default REQUESTS) through parse -> inbox.new_message -> apply_check; returns ids."""
+    """Store ``requests`` (default REQUESTS) through parse -> ingest.ingest; returns ids."""
     ids = []
     with store.session() as s:
         for n, r in enumerate(requests if requests is not None else REQUESTS):
             raw = raw_mail(r, n)
-            m = inbox.new_message(parse(raw), raw, imap_flags=list(r.flags))
-            if r.via is not None:
-                m.via = r.via
-            s.add(m)
-            s.flush()
-            inbox.apply_check(s, m, r.hits)
-            inbox.refresh_status(s, m)
-            s.add(m)
-            s.flush()
-            assert m.id is not None
-            ids.append(m.id)
+            extra = {"via": r.via} if r.via is not None else {}
+            ((pk, _new),) = ingest.ingest(s, [ingest.incoming(parse(raw), raw, r.hits, imap_flags=list(r.flags),
+                                                              **extra)])
+            ids.append(pk)
     return ids
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from mailsync.models import Message
-from mailsync.store import Store
+from mailsync.service.inbox import PAGE_SIZE
+from mailsync.store.engine import Store
+from mailsync.store.models import Message
 from tests.test_tui_support import NOW, make_settings, settle, strip_text
 from tui.app import GraceboxApp
-from tui.data import PAGE_SIZE
 from tui.widgets.request_list import MAX_PAGES, RequestList
 
 N = 100_000

@@ -19,13 +19,11 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from mailsync import search
-from mailsync.config import Settings
-from mailsync.store import Store
+from mailsync.service import inbox as data
+from mailsync.service.handles import Settings, Store
+from mailsync.service.inbox import Query
 from mailsync.types import Address
 
-from . import data
-from .data import Query
 from .messages import (
     DetailLoaded,
     DraftSaved,
@@ -143,7 +141,7 @@ class GraceboxApp(App[int]):
         except Exception:  # noqa: BLE001 - the worker path below shows the error
             first = None
         await self.push_screen(self.inbox)
-        if search.fts_available(self.store.engine):
+        if data.search_is_indexed(self.store):
             self.inbox.search_debounce = 0.0  # an indexed search costs a few ms: query every keystroke
         self.inbox.set_query(Query(), first=first)
         if first is not None:
@@ -519,7 +517,7 @@ class GraceboxApp(App[int]):
 
     @work(thread=True, group="store", exit_on_error=False)
     def _intro_mark(self, message_pk: int, intro: data.IntroView, state: str, requester: str) -> None:
-        from . import intro_data
+        from mailsync.service import introductions as intro_data
 
         try:
             with self._write_lock:
@@ -534,7 +532,7 @@ class GraceboxApp(App[int]):
 
     @work(thread=True, group="send", exit_on_error=False)
     def _introduce(self, intro_id: int) -> None:
-        from . import intro_data
+        from mailsync.service import introductions as intro_data
 
         try:
             with self._write_lock:
@@ -556,14 +554,13 @@ class GraceboxApp(App[int]):
     @work(thread=True, group="sync", exit_on_error=False)
     def _sync(self) -> None:
         try:
-            from mailsync import sync
+            from mailsync.service.syncing import sync_now
 
             def progress(stage: str, done: int, total: int) -> None:
                 self.post_message(SyncProgress(done, total, stage))
 
-            rep = sync.run_sync(self.settings, store=self.store, progress=progress, now=self.clock())
-            sent = sum(1 for r in rep.sent if r.state == "sent")
-            self.post_message(SyncFinished(rep.new, None, rep.locked, list(rep.warnings), sent))
+            rep = sync_now(self.settings, self.store, progress, self.clock())
+            self.post_message(SyncFinished(rep.new, None, rep.locked, list(rep.warnings), rep.sent))
         except Exception as exc:  # noqa: BLE001 - every error becomes the status line
             self.post_message(SyncFinished(0, _line(exc)))
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from .data import Detail, Page, ReplyDraft
+from mailsync.service.inbox import Detail, Page, ReplyDraft
 
 
 @dataclass

@@ -17,16 +17,18 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from ..data import FOLLOWUPS, Page, Query
+from mailsync.service.inbox import FOLLOWUPS, Page, Query
+
 from ..widgets.detail import DetailView
 from ..widgets.meter import TopBar
 from ..widgets.request_list import AGE_W, BADGE_W, SENDER_W, STATUS_W, RequestList
 
 if TYPE_CHECKING:
-    from ..app import GraceboxApp
-    from ..data import Detail, IntroView
+    from mailsync.service.inbox import Detail, IntroView
 
-#: The order ``f`` cycles through (DESIGN "TUI").
+    from ..app import GraceboxApp
+
+#: The order ``f`` cycles through (README "Keys").
 FILTER_CYCLE = ("all", "new", "flagged", "clean", "replied")
 
 

@@ -18,9 +18,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static, TextArea
 
+from mailsync.service.inbox import ReplyDraft, edit_externally
 from mailsync.types import Referral
 
-from ..data import ReplyDraft, edit_externally
 from ..safe import safe_text
 from ..widgets.detail import SCENARIO_LABELS
 from .confirm import ConfirmSend, recipients_text
@@ -36,7 +36,7 @@ SCENARIOS = ("scenario1", "scenario2", "accept")
 def reply_subject(subject: str) -> str:
     """ "Re: " + subject, not doubled (compose.reply_subject when it exists)."""
     try:
-        from mailsync.compose import reply_subject as rs
+        from mailsync.service.handles import reply_subject as rs
 
         return rs(subject)
     except ImportError:  # pragma: no cover - before compose.py lands
@@ -264,7 +264,7 @@ class ReplyScreen(Screen[None]):
 
     @work(thread=True, group="intro", exit_on_error=False)
     def _suggest(self, message_pk: int) -> None:
-        from ..intro_data import suggestions
+        from mailsync.service.introductions import suggestions
 
         try:
             sg = suggestions(self.gapp.store, self.gapp.settings, message_pk, self.gapp.clock())
@@ -303,7 +303,7 @@ class ReplyScreen(Screen[None]):
 
     @work(thread=True, group="intro", exit_on_error=False)
     def _ask(self, message_pk: int, referral: Referral) -> None:
-        from ..intro_data import ask_consent
+        from mailsync.service.introductions import ask_consent
 
         try:
             out = ask_consent(self.gapp.store, self.gapp.settings, message_pk, referral, self.gapp.clock(),

@@ -17,9 +17,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
+from mailsync.service.inbox import BODY_LIMIT, Detail
 from mailsync.types import FlagHit
 
-from ..data import BODY_LIMIT, Detail
 from ..safe import name_hides_address, safe_text
 from .badges import component_class
 from .request_list import age_text
@@ -33,11 +33,11 @@ SCENARIO_LABELS = {
 
 
 def reasoning_for(code: str) -> str | None:
-    """The article's reasoning for ``code`` from ``checker.REASONING`` (None when the checker has none)."""
-    from mailsync import checker  # loaded by the worker that brought the detail
+    """The article's reasoning for ``code`` (``service.inbox.reasoning_for``; the checker was loaded by the
+    worker that brought the detail)."""
+    from mailsync.service.inbox import reasoning_for as reasoning
 
-    table = getattr(checker, "REASONING", None) or {}
-    return table.get(code)
+    return reasoning(code)
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•+]|\d+[.)])\s")

@@ -23,10 +23,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from mailsync.listing import RequestRow
-from mailsync.safe_text import truncate_cells
+from mailsync.service.handles import RequestRow, truncate_cells
+from mailsync.service.inbox import PAGE_SIZE, Page, Query
 
-from ..data import PAGE_SIZE, Page, Query
 from ..safe import display_safe, one_line
 from .badges import CODES, badge_text, component_class
 

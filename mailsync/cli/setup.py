@@ -1,0 +1,109 @@
+"""``gracebox init``, ``demo``, the inbox itself, ``feedback`` and ``followups``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from datetime import datetime
+from pathlib import Path
+
+from .common import EXIT_CONFIG, EXIT_OK, err, load, open_store
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """``gracebox init``: copy the commented example config to the config path with mode 0600."""
+    from ..config import resolve_config_path
+
+    path = resolve_config_path(args.config)
+    if path.exists() and not args.force:
+        err(f"{path} already exists; edit it, or pass --force to overwrite it")
+        return EXIT_CONFIG
+    text = example_config_text()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.chmod(path, 0o600)
+    print(f"wrote {path} (mode 0600): set [imap], [smtp] and [identity], then run `gracebox sync`")
+    return EXIT_OK
+
+
+def example_config_text() -> str:
+    """Return the text of config.example.toml (package data in a wheel, else the repo's file)."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "_data" / "config.example.toml", here.parent / "config.example.toml"):
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8")
+    raise FileNotFoundError("config.example.toml is missing from the installation")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """``gracebox demo``: the TUI on bundled sample requests in a throw-away database."""
+    from ..service.demo import prepare_demo
+
+    demo = prepare_demo()
+    try:
+        from tui.app import run_app
+
+        code = run_app(demo.settings, demo.store, demo_outbox=demo.outbox_dir)
+    finally:
+        demo.close()
+    print(f"demo replies are written to {demo.outbox_dir}")
+    return code
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    """``gracebox``: the TUI with the configured account. No config -> a pointer to init/demo, exit 78."""
+    from ..config import resolve_config_path
+
+    path = resolve_config_path(args.config)
+    if not path.exists():
+        err(f"no config at {path}: run `gracebox init` to write one, or `gracebox demo` to try it")
+        return EXIT_CONFIG
+    settings = load(args)
+    store = open_store(settings)
+    from tui.app import run_app
+
+    return run_app(settings, store)
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    """``gracebox feedback --export DIR``: write corrected requests as a corpus (see bench/checker_eval.py)."""
+    settings = load(args, require_account=False)
+    store = open_store(settings)
+    from ..service.feedback import export_corpus
+
+    n = export_corpus(settings, store, Path(args.export))
+    print(f"wrote {n} corrected requests to {args.export}")
+    return EXIT_OK
+
+
+def cmd_followups(args: argparse.Namespace, now: datetime | None = None) -> int:
+    """``gracebox followups``: the requests answered with Scenario 1 during the break
+    (``[profile] on_break_until``), one line each: id, sender, subject, "due <date>" (issue 3 item 6).
+    ``now`` (aware UTC, default the clock) only picks the heading: due now, or due after the break."""
+    from datetime import UTC
+    from datetime import datetime as clock
+
+    from ..outbox import followups
+
+    settings = load(args, require_account=False)
+    until = settings.profile.on_break_until
+    if until is None:
+        print("no break set ([profile] on_break_until): no follow-ups")
+        return EXIT_OK
+    store = open_store(settings)
+    with store.session() as s:
+        items = followups.followups(s, until)
+    today = (now or clock.now(UTC)).date()
+    due = followups.due_date(until)
+    if not items:
+        print(f"no follow-ups for the break until {until.isoformat()}")
+        return EXIT_OK
+    when = f"due since {due.isoformat()}" if today > until else f"due {due.isoformat()}, after your break"
+    print(f"{len(items)} follow-up{'s' if len(items) != 1 else ''} {when}:")
+    for line in followups.lines(items):
+        print(line)
+    return EXIT_OK
+
+
