@@ -25,7 +25,6 @@ from mailsync.types import CheckContext, FlagHit
 from tests import mailgen
 from tests.servers.config_factory import write_config
 from tests.servers.dovecot_fixtures import ImapAccount
-from tests.test_postgres import pg_url  # noqa: F401  (the private PostgreSQL fixture)
 
 REQ = "Networking"
 
@@ -220,7 +219,7 @@ def test_bulk_recheck_matches_one_by_one(tmp_path: Path, imap_account: ImapAccou
     assert any(r["flag_codes"] for r in ref_m) and any("RF3" in r["flag_codes"] for r in ref_m)
 
 
-def test_bulk_paths_on_postgresql(tmp_path: Path, imap_account: ImapAccount, pg_url: str,  # noqa: F811
+def test_bulk_paths_on_postgresql(tmp_path: Path, imap_account: ImapAccount, pg_url: str,
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """The bulk insert (INSERT ... RETURNING in parameter order) and the bulk re-check on PostgreSQL store
     what they store on SQLite."""

@@ -1,8 +1,8 @@
 """Database engine and sessions.
 
 SQLite by default, in WAL mode with a busy timeout so the TUI and a cron sync can share the file; any
-SQLAlchemy URL works (``postgresql+psycopg://...``). Tables (and, on SQLite, the FTS5 search index of
-``mailsync.search``) are created on open.
+SQLAlchemy URL works (``postgresql+psycopg://...``). On open the schema is brought to this version
+(``migrate.py``, Alembic) and, on SQLite, the FTS5 search index of ``search.py`` is made.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from typing import Any
 
 from sqlalchemy import Index, event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from ..errors import ConfigError
 from . import (
+    migrate,
     models,  # noqa: F401  (registers the tables)
     search,
 )
@@ -34,11 +35,13 @@ BUSY_TIMEOUT_S = 30
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine for ``url`` and create missing tables.
+    """Create an engine for ``url`` and bring its schema to this version (``migrate.upgrade``: tables made
+    for a new database, an old one upgraded after an SQLite backup, a newer one refused).
 
     SQLite: the parent folder is created 0700 and the file 0600 (``files.py``), WAL journal,
     ``busy_timeout`` = BUSY_TIMEOUT_S seconds,
-    ``synchronous=NORMAL``. Raises ConfigError (naming ``[storage] database_url``) when it can't open.
+    ``synchronous=NORMAL``. Raises ConfigError (naming ``[storage] database_url``) when it can't open, and
+    ``migrate.NewerDatabase`` (a ConfigError, exit 78) for a database made by a newer Gracebox.
     """
     kwargs: dict[str, Any] = {}
     path = sqlite_path(url)
@@ -69,10 +72,14 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
     try:
-        SQLModel.metadata.create_all(engine)
-        RECHECK_INDEX.create(engine, checkfirst=True)
+        migrate.upgrade(engine, url)  # the schema of this version (ConfigError: a newer Gracebox's database)
+        RECHECK_INDEX.create(engine, checkfirst=True)  # databases made before the index existed
         search.ensure_index(engine)  # SQLite: FTS5 index + triggers, rebuilt when missing
+    except ConfigError:
+        engine.dispose()
+        raise
     except Exception as exc:  # noqa: BLE001
+        engine.dispose()
         raise ConfigError(
             f"[storage] database_url: cannot open the database ({type(exc).__name__}); check it is reachable"
         ) from None
