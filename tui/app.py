@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from rich.console import RenderableType
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -115,6 +116,8 @@ class GraceboxApp(App[int]):
         self.demo_outbox = demo_outbox
         self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self.syncing = False
+        #: True once ``exit`` was called (the app is shutting down).
+        self.leaving = False
         self.last_send: SendFinished | None = None
         self.last_sync: SyncFinished | None = None
         self._write_lock = threading.Lock()
@@ -164,6 +167,11 @@ class GraceboxApp(App[int]):
     def can_send(self) -> bool:
         """Sending works in the demo (to the outbox folder) or with ``[smtp]`` configured."""
         return self.demo_outbox is not None or self.settings.smtp is not None
+
+    def exit(self, result: int | None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
+        """Note that the app is leaving (late worker results are then dropped), then ``App.exit``."""
+        self.leaving = True
+        super().exit(result, return_code, message)
 
     # --- commands ---------------------------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -294,7 +302,7 @@ class GraceboxApp(App[int]):
     def _going_away(self) -> bool:
         """True while the app shuts down (widgets are being removed): a worker's late result is dropped
         (showing it raised NoMatches on quit)."""
-        return self._exit or not self.inbox.is_attached or not self.inbox.children
+        return self.leaving or not self.inbox.is_attached or not self.inbox.children
 
     def on_meter_loaded(self, msg: MeterLoaded) -> None:
         """Show the RF5/RF6 meter in the header."""

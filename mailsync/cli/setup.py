@@ -19,7 +19,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         err(f"{path} already exists; edit it, or pass --force to overwrite it")
         return EXIT_CONFIG
     text = example_config_text()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from ..store.files import private_dir
+
+    private_dir(path.parent)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)

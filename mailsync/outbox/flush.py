@@ -25,6 +25,7 @@ Passwords come from ``[smtp]`` on demand and never reach the database, a log or 
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +34,7 @@ from sqlmodel import col, select
 
 from ..config import Settings
 from ..config.netutil import describe_error
+from ..store.files import FILE_MODE, private_dir
 from ..store.lock import outbox_lock
 from ..store.models import Reply
 from .replies import (
@@ -66,10 +68,12 @@ def _recipients(reply: Reply) -> list[str]:
 
 
 def _write_out(folder_out: Path, reply: Reply) -> Path:
-    folder_out.mkdir(parents=True, exist_ok=True)
+    private_dir(folder_out)
     path = folder_out / f"{_safe_name(reply.message_id)}.eml"
     tmp = path.with_suffix(".eml.tmp")
-    tmp.write_bytes(reply.raw or b"")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(reply.raw or b"")
     tmp.replace(path)
     return path
 

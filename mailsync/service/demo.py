@@ -35,6 +35,7 @@ from ..config import Settings, default_data_dir, settings_from_dict
 from ..mail.parse import parse
 from ..store import context, ingest
 from ..store.engine import Store
+from ..store.files import private_dir
 from ..store.models import Decision, KnownAddress
 
 #: Days before ``now`` of the seeded ``accept`` decisions: 4 in 30 days, 2 of them in the last 7, which
@@ -149,7 +150,7 @@ def prepare_demo(base_dir: Path | None = None, now: datetime | None = None, *,
         now = now.replace(tzinfo=UTC)
     temporary = base_dir is None
     base = Path(tempfile.mkdtemp(prefix="gracebox-demo-")) if base_dir is None else Path(base_dir)
-    base.mkdir(parents=True, exist_ok=True)
+    private_dir(base)
     db = base / "demo.db"
     settings = demo_settings(f"sqlite:///{db}")
     store = Store(settings.database_url())
@@ -179,7 +180,7 @@ def prepare_demo(base_dir: Path | None = None, now: datetime | None = None, *,
                           key, now=now)
 
     out = outbox_dir if outbox_dir is not None else default_data_dir() / "demo-outbox"
-    out.mkdir(parents=True, exist_ok=True)
+    private_dir(out)
     return DemoSetup(settings=settings, store=store, outbox_dir=out, base_dir=base, temporary=temporary)
 
 

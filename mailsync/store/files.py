@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 from pathlib import Path
 
@@ -24,10 +23,3 @@ def private_file(path: Path) -> None:
     bytes). Raises OSError when it can't be created."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
     os.close(fd)
-
-
-def tighten(path: Path) -> None:
-    """Set mode 0600 on ``path`` when it exists (best effort: a file owned by someone else stays as it is)."""
-    with contextlib.suppress(OSError):
-        if path.exists():
-            os.chmod(path, FILE_MODE)
