@@ -505,14 +505,14 @@ def main() -> None:
           f"process CPU time (all threads) over the same span. Search typed {args.word!r} one key at a time "
           f"(debounce {keys.get('debounce', 0):g} s; {keys.get('hits', 0):,} matches for the whole word).")
     print()
-    print("Store queries behind a list change (tui.data.load_page: count + one page of 100), median of 5:")
+    print("Store queries behind a list change (service.inbox.load_page: count + one page of 100), median of 5:")
     print(f"{'query':<{w}} {'ms':>9} {'matches':>9}")
     for label, ms, total in db_rows:
         print(f"{label:<{w}} {ms:>9.1f} {total:>9,}")
 
 
 def db_figures(store: Any, word: str) -> list[tuple[str, float, int]]:
-    """(label, median ms, total) of ``tui.data.load_page`` for each filter, the last page, and each
+    """(label, median ms, total) of ``mailsync.service.inbox.load_page`` for each filter, the last page, and each
     prefix of ``word`` plus a very common word."""
     from mailsync.service import inbox as data
     from tui.screens.inbox import FILTER_CYCLE

@@ -503,7 +503,7 @@ def test_reflow_joins_paragraph_lines_only() -> None:
 
 
 def test_send_status_helpers() -> None:
-    from tui.app import short_name, wrap_path
+    from tui.text import short_name, wrap_path
 
     name = "gb.1795976513.ceacdd5b25f9cff788932392@northwind-lattice.example.eml"
     assert short_name(name) == "gb.1795976513.ceacd….eml"

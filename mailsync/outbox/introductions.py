@@ -7,7 +7,7 @@ Flow, one ``models.Introduction`` row per (request, referral):
    topic (the checker's ``topic "..." (domain)`` evidence line).
 2. ``ask_consent`` queues a consent request to the referral only (``consent_request.txt.j2``; the
    requester's name, address and own subject are withheld) as an outbox ``Reply`` with scenario
-   ``consent``: ``send.flush_outbox`` sends it, copies it to Sent, records no decision and sets no
+   ``consent``: ``outbox.flush.flush_outbox`` sends it, copies it to Sent, records no decision and sets no
    \\Answered on the request. Its ``request_identity`` is ``<identity>#consent`` so the request's status is
    not changed by a mail to a third person. State ``asked``.
 3. ``link_consent_replies`` (called once per sync) marks ``reply_seen`` when a message from the referral
@@ -16,7 +16,7 @@ Flow, one ``models.Introduction`` row per (request, referral):
 5. ``introduce`` (``agreed`` only) queues the introduction to both people, threaded as a reply to the
    request, scenario ``introduction``. State ``introduced``.
 
-No function here sends mail or commits: callers commit and run ``send.flush_outbox(only=reply.id)``.
+No function here sends mail or commits: callers commit and run ``outbox.flush.flush_outbox(only=reply.id)``.
 """
 
 from __future__ import annotations

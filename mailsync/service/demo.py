@@ -12,7 +12,7 @@ and runs them through the same path a sync does: ``parse.parse`` -> ``context.bu
 ``checker.check`` -> ``store.ingest.ingest``. ``accept`` decisions are
 seeded so the monthly and weekly limits are reached (RF5/RF6 are computed when shown, so while the meter is
 full they appear on every request: by design). Dates in the samples are moved so the newest request is an
-hour old at ``now``. Sending in the demo writes ``.eml`` files to ``outbox_dir`` (``send.flush_outbox`` with
+hour old at ``now``. Sending in the demo writes ``.eml`` files to ``outbox_dir`` (``outbox.flush.flush_outbox`` with
 ``folder_out``).
 """
 

@@ -1,4 +1,5 @@
-"""Store access for the TUI's workers (run in threads, never in widgets).
+"""The inbox for the TUI's workers (run in threads, never in widgets): list pages, one request's detail,
+the meter, the search index.
 
 Each function opens its own session on ``store`` (SQLite connections are per thread), calls the
 ``mailsync`` functions and returns plain frozen data that can cross back to the UI thread in a message.
@@ -8,20 +9,15 @@ compile) load in the first worker that needs them, after the first rows are on s
 
 from __future__ import annotations
 
-import shlex
-import subprocess
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from mailsync.config import Settings
 from mailsync.store import listing
 from mailsync.store.engine import Store
-from mailsync.store.models import Message, Reply
+from mailsync.store.models import Message
 from mailsync.types import Address, CheckContext, FlagHit
 
 #: Rows per page fetched for the virtual request list.
@@ -49,14 +45,46 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
+class RequestView:
+    """One stored request as the TUI shows it (plain data, never an ORM row): row ``id``, headers
+    (addresses as ``types.Address``; ``via`` the networking site that relayed it: {"address", "kind",
+    "site"} or None), ``date`` and ``internaldate`` (aware UTC or None), ``status`` and the body text."""
+
+    id: int
+    identity: str
+    subject: str
+    from_name: str | None
+    from_address: str | None
+    reply_to: tuple[Address, ...]
+    to_addrs: tuple[Address, ...]
+    via: dict[str, str | None] | None
+    date: datetime | None
+    internaldate: datetime | None
+    status: str
+    body_text: str
+    #: One-line problems the parser met (shown under the body).
+    parse_warnings: tuple[str, ...] = ()
+
+
+def request_view(m: Message) -> RequestView:
+    """The ``RequestView`` of a stored request row."""
+    def addrs(xs: list[dict[str, str | None]] | None) -> tuple[Address, ...]:
+        return tuple(Address(x.get("name"), x.get("address")) for x in xs or [])
+
+    return RequestView(m.id or 0, m.identity, m.subject, m.from_name, m.from_address, addrs(m.reply_to),
+                       addrs(m.to_addrs), dict(m.via) if m.via else None, m.date, m.internaldate, m.status,
+                       m.body_text, tuple(m.parse_warnings or ()))
+
+
+@dataclass(frozen=True, slots=True)
 class Detail:
     """Everything the detail view shows for one request.
 
-    ``message`` is a detached Message row; ``hits`` the stored RF1-4/RF7 hits, ``capacity`` the RF5/RF6 hits
+    ``message`` is the request (``RequestView``); ``hits`` the stored RF1-4/RF7 hits, ``capacity`` the RF5/RF6 hits
     computed at the clock's time; ``suggested`` is checker.suggest over both.
     """
 
-    message: Message
+    message: RequestView
     hits: tuple[FlagHit, ...]
     capacity: tuple[FlagHit, ...]
     suggested: str
@@ -78,23 +106,6 @@ class IntroView:
     referral_address: str
     state: str
     reply_seen: bool
-
-
-@dataclass(frozen=True, slots=True)
-class ReplyDraft:
-    """What the reply editor starts from: the request, its hits (stored + capacity), the scenario, the body
-    text (a saved draft's, else the rendered template), the recipients, a one-line ``error``, and
-    ``no_reply``: why it can't be answered by mail (``drafts.no_reply_reason``: a notification relay or a
-    no-reply sender), or None."""
-
-    message: Message
-    hits: tuple[FlagHit, ...]
-    scenario: str
-    body: str
-    recipients: tuple[Address, ...]
-    from_draft: bool
-    error: str | None = None
-    no_reply: str | None = None
 
 
 #: The list filter of the ``F`` key: the follow-ups after a break (``mailsync.followups``), not a listing filter.
@@ -185,34 +196,8 @@ def load_detail(store: Store, settings: Settings, message_pk: int, now: datetime
     codes = {h.code for h in hits} | {h.code for h in cap}
     from mailsync import checker
 
-    return Detail(m, tuple(hits), tuple(cap), checker.suggest(codes), tuple(sorted(corr.items())), accepted,
-                  intros)
-
-
-def set_correction(store: Store, settings: Settings, message_pk: int, code: str, action: str | None,
-                   now: datetime) -> str:
-    """Store the user's correction of ``code`` on a request (action "dismiss" | "add" | None to clear,
-    ``actions.set_correction``) and re-check it from its raw bytes (``actions.recheck_one``). Returns a one-line
-    note for the status line. Raises LookupError when the request no longer exists."""
-    from mailsync.store import actions
-
-    with store.session() as s:
-        m = s.get(Message, message_pk)
-        if m is None:
-            raise LookupError("the request is gone from the database")
-        actions.set_correction(s, m.identity, code, action)
-        s.flush()
-        actions.recheck_one(s, settings, message_pk, now)
-    return {"dismiss": f"{code} dismissed by you", "add": f"{code} added by you"}.get(
-        action or "", f"your correction of {code} cleared")
-
-
-def toggle_accept(store: Store, message_pk: int, now: datetime) -> bool:
-    """Toggle the "accepted: I'll take this one" mark (``actions.toggle_accept_mark``); returns the new state."""
-    from mailsync.store import actions
-
-    with store.session() as s:
-        return actions.toggle_accept_mark(s, message_pk, now)
+    return Detail(request_view(m), tuple(hits), tuple(cap), checker.suggest(codes), tuple(sorted(corr.items())),
+                  accepted, intros)
 
 
 def followups_due(store: Store, settings: Settings, now: datetime) -> tuple[int, date | None]:
@@ -228,146 +213,3 @@ def followups_due(store: Store, settings: Settings, now: datetime) -> tuple[int,
     return len(items), followups.due_date(until)
 
 
-def prepare_reply(store: Store, settings: Settings, message_pk: int, scenario: str | None,
-                  now: datetime) -> ReplyDraft | None:
-    """Start a reply: ``scenario`` None means the suggested one (or the open draft's).
-
-    The open draft's text is used when its scenario matches; otherwise ``templates.render_body`` renders the
-    template with the request's hits. A TemplateError (or compose missing) becomes ``error``.
-    """
-    from mailsync.mail import compose
-    from mailsync.outbox import drafts
-
-    detail = load_detail(store, settings, message_pk, now)
-    if detail is None:
-        return None
-    with store.session() as s:
-        draft = drafts.open_draft(s, detail.message)
-        no_reply = drafts.no_reply_reason(detail.message)
-    hits = detail.hits + detail.capacity
-    want = scenario or (draft.scenario if draft is not None else detail.suggested)
-    recipients: tuple[Address, ...] = ()
-    error = None
-    try:
-        recipients = tuple(compose.reply_recipients(detail.message))
-    except Exception as exc:  # noqa: BLE001 - shown to the user as one line
-        error = f"recipients: {exc}"
-    if draft is not None and draft.scenario == want and draft.body:
-        return ReplyDraft(detail.message, hits, want, draft.body, recipients, True, error, no_reply)
-    body, error2 = render(settings, detail.message, want, list(hits), today=now.date())
-    return ReplyDraft(detail.message, hits, want, body, recipients, False, error or error2, no_reply)
-
-
-def render(settings: Settings, message: Message, scenario: str, hits: list[FlagHit],
-           today: date | None = None) -> tuple[str, str | None]:
-    """Render the scenario's template for ``today`` (the app's clock; None = the real date): (body, None), or
-    ("", one-line error) on a TemplateError."""
-    from mailsync.errors import GraceboxError
-    from mailsync.mail import templates
-
-    try:
-        return templates.render_body(settings, message, scenario, hits, today=today), None
-    except GraceboxError as exc:
-        return "", str(exc)
-
-
-def save_draft(store: Store, settings: Settings, message_pk: int, scenario: str, body: str) -> int | None:
-    """Save (create or update) the request's open draft with drafts.save_draft; returns the reply id."""
-    from mailsync.outbox import drafts
-
-    with store.session() as s:
-        m = s.get(Message, message_pk)
-        if m is None:
-            return None
-        reply = drafts.save_draft(s, m, scenario, body, settings=settings)
-        return reply.id
-
-
-@dataclass(frozen=True, slots=True)
-class SendOutcome:
-    """Result of sending one reply: ``state`` (sent, failed, unknown, queued, ...) and ``detail``."""
-
-    reply_id: int | None
-    state: str
-    detail: str | None
-
-
-def send_reply(store: Store, settings: Settings, message_pk: int, scenario: str, body: str,
-               to: list[Address] | None, demo_outbox: Path | None) -> SendOutcome:
-    """Save the draft (committed on its own), queue it (drafts.queue_reply) and flush only that reply
-    (outbox_flush.flush_outbox; with ``demo_outbox`` the .eml file is written there instead of SMTP/IMAP).
-
-    Raises what queue_reply raises (GraceboxError one line: a no-reply sender, a bad address); the draft
-    stays saved then."""
-    from mailsync.outbox import drafts
-    from mailsync.outbox import flush as outbox_flush
-
-    with store.session() as s:  # the text is kept as a draft even if queueing fails below
-        m = s.get(Message, message_pk)
-        if m is None:
-            return SendOutcome(None, "failed", "the request is gone from the database")
-        reply_id = drafts.save_draft(s, m, scenario, body, settings=settings).id
-    with store.session() as s:
-        row = s.get(Reply, reply_id)
-        assert row is not None
-        drafts.queue_reply(s, settings, row, to)
-    assert reply_id is not None
-    results = outbox_flush.flush_outbox(settings, store, only=reply_id, folder_out=demo_outbox)
-    for r in results:
-        if r.reply_id == reply_id:
-            return SendOutcome(reply_id, r.state, r.detail)
-    with store.session() as s:
-        row = s.get(Reply, reply_id)
-        state = row.state if row is not None else "unknown"
-        detail = row.error if row is not None else None
-    return SendOutcome(reply_id, state, detail)
-
-
-def set_archived(store: Store, message_pk: int) -> bool:
-    """Toggle the request's archived state (local only); returns the new state."""
-    with store.session() as s:
-        m = s.get(Message, message_pk)
-        if m is None:
-            return False
-        new = not m.archived
-        from mailsync.store import actions
-
-        actions.set_archived(s, message_pk, new)
-        return new
-
-
-def note_negative(store: Store, settings: Settings, message_pk: int, note: str, now: datetime) -> tuple[str, int]:
-    """Store the sender as a negative contact with ``note`` (RF4) and re-check that sender's requests.
-
-    Returns (address, requests re-checked). Raises ValueError when the request has no sender address.
-    """
-    from mailsync import checker
-    from mailsync.mail import parse as parse_mod
-    from mailsync.store import actions, ingest
-    from mailsync.store import context as store_context
-
-    with store.session() as s:
-        m = s.get(Message, message_pk)
-        if m is None or not m.from_address:
-            raise ValueError("this request has no sender address to note")
-        addr = m.from_address
-        actions.add_negative_contact(s, addr, m.from_name, note or None)
-        s.flush()
-        ctx = store_context.build_context(s, settings, now)
-        key = store_context.context_key(ctx)
-        same = s.exec(select(Message).where(Message.from_address == addr)).all()
-        for row in same:
-            hits = checker.check(parse_mod.parse(row.raw), ctx)
-            ingest.apply_check(s, row, hits, key)
-            s.add(row)
-        return addr, len(same)
-
-
-def edit_externally(text: str, editor: str, run: Callable[..., object] = subprocess.run) -> str:
-    """Write ``text`` to a temp file, run ``editor`` (split like a shell would, never run by one) on it,
-    and return the file's new content (UTF-8). Raises OSError when the editor can't be started."""
-    with tempfile.TemporaryDirectory(prefix="gracebox-") as d:
-        path = Path(d) / "reply.txt"
-        path.write_text(text, encoding="utf-8")
-        run([*shlex.split(editor), str(path)], check=False)
-        return path.read_text(encoding="utf-8")

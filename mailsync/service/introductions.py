@@ -1,5 +1,5 @@
 """Worker-side calls for introductions with consent (issue 3 item 7); run in thread workers, never in a
-widget. They wrap ``mailsync.introductions`` and ``send.flush_outbox`` (demo: ``folder_out``)."""
+widget. They wrap ``mailsync.outbox.introductions`` and ``outbox.flush.flush_outbox`` (demo: ``folder_out``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from mailsync.store.engine import Store
 from mailsync.store.models import Message
 from mailsync.types import Referral
 
-from .inbox import SendOutcome, load_detail
+from .inbox import load_detail
+from .replies import SendOutcome
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from .files import private_dir, private_file
 from .lock import sqlite_path
 
 #: (context_key, checker_version) of every request: the sync's re-check query and the no-op fast path
-#: (``mailsync.fastpath``: range seeks, the same cost at 100k rows) use it. Created on open, also in
+#: (``sync.quick``: range seeks, the same cost at 100k rows) use it. Created on open, also in
 #: databases made before it existed.
 _MESSAGE_COLS = models.Message.__table__.c  # type: ignore[attr-defined]
 RECHECK_INDEX = Index("ix_message_recheck", _MESSAGE_COLS.context_key, _MESSAGE_COLS.checker_version)

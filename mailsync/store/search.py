@@ -78,7 +78,7 @@ TRIGGERS: dict[str, str] = {
     ),
 }
 
-#: Covering indexes for the inbox list (``inbox.list_requests`` / ``count_requests``): every filter's
+#: Covering indexes for the inbox list (``listing.list_requests`` / ``count_requests``): every filter's
 #: count and any page (``OFFSET`` up to the end) is answered from one index without reading the rows;
 #: ``id`` follows ``date`` so "newest first, then id" is the index order.
 LIST_INDEXES: dict[str, str] = {

@@ -15,6 +15,6 @@ class OutboxPass(RunBase):
 
     def flush_outbox(self, now: datetime | None) -> None:
         """Record consent answers (trouble becomes a warning, never raises) and send what is due; ``now``
-        (aware UTC or None for the clock) as ``send.flush_outbox``."""
+        (aware UTC or None for the clock) as ``outbox.flush.flush_outbox``."""
         self.report.warnings.extend(link_consent_replies(self.store))
         self.report.sent = list(send.flush_outbox(self.settings, self.store, imap=self.conn, now=now))

@@ -52,7 +52,7 @@ def run_sync(settings: Settings, *, store: Store | None = None, progress: Progre
 
     ``store`` defaults to ``Store(settings.database_url())`` (closed again at the end); ``progress`` is called
     per batch; ``now`` (aware UTC, default the clock) dates the check context and the outbox flush; ``flush``
-    runs ``send.flush_outbox`` at the end on the same IMAP connection.
+    runs ``outbox.flush.flush_outbox`` at the end on the same IMAP connection.
     Raises ServerUnreachable (75), AuthFailed (77), ConfigError (78: certificate check failed, requests folder
     missing, bad settings). Another sync holding the lock -> ``SyncReport(locked=True)``, nothing done.
     """
