@@ -140,7 +140,7 @@ class Prepared:
 def parse_bytes(raw: bytes) -> ParsedMessage:
     """Parse one message for the sync: ``parse.parse_with(raw, email.policy.compat32)``, which gives the
     same ParsedMessage as ``parse.parse`` (it uses only policy-independent calls; bench/parse_bench.py
-    and tests/test_sync_perf.py compare them) about 3x faster. Pure; never raises (parse's contract)."""
+    and tests/unit/test_parse.py compare them) about 3x faster. Pure; never raises (parse's contract)."""
     import email.policy
 
     from ..mail import parse

@@ -41,7 +41,7 @@ from ..store.files import FILE_MODE
 STATE_VERSION = 2
 
 #: Reply states ``outbox.flush.flush_outbox`` acts on ("sent" only while its Sent copy or the \\Answered flag
-#: is missing): the same tuple as ``outbox.replies.OPEN_STATES`` (tests/unit/test_quick.py checks it).
+#: is missing): the same tuple as ``outbox.replies.OPEN_STATES`` (tests/integration/test_quick.py checks it).
 OUTBOX_STATES = ("queued", "sending", "sent")
 
 #: Seconds to wait for the database when another process writes (reads in WAL mode rarely wait).

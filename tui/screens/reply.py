@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static, TextArea
 
+from mailsync.service.handles import reply_subject
 from mailsync.service.replies import ReplyDraft, edit_externally
 from mailsync.types import Referral
 
@@ -27,16 +28,6 @@ from .introductions import ConfirmText, IntroSent, ReferralPicker, SuggestionsLo
 
 #: The order ctrl+t switches through.
 SCENARIOS = ("scenario1", "scenario2", "accept")
-
-
-def reply_subject(subject: str) -> str:
-    """ "Re: " + subject, not doubled (compose.reply_subject when it exists)."""
-    try:
-        from mailsync.service.handles import reply_subject as rs
-
-        return rs(subject)
-    except ImportError:  # pragma: no cover - before compose.py lands
-        return subject if subject.lower().startswith("re:") else f"Re: {subject}"
 
 
 class ReplyScreen(Screen[None]):

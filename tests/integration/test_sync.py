@@ -303,10 +303,20 @@ def test_starttls_and_missing_sent_folder(tmp_path: Path, imap_account: ImapAcco
 
 
 def test_flush_runs_on_the_same_pass(tmp_path: Path, imap_account: ImapAccount, store: Store) -> None:
+    from mailsync.outbox import drafts
+    from mailsync.outbox.replies import NO_SMTP
+
     imap_account.append(REQ, mailgen.series(1))
-    report = sync_run.run_sync(settings_for(tmp_path, imap_account), store=store)
-    assert report.new == 1
-    assert report.sent == []  # empty outbox: nothing to send, but the flush ran without error
+    settings = settings_for(tmp_path, imap_account)
+    assert sync_run.run_sync(settings, store=store, flush=False).new == 1
+    with store.session() as s:
+        m = s.exec(select(Message)).one()
+        reply = drafts.queue_reply(s, settings, drafts.save_draft(s, m, "scenario2", "No, thanks."))
+        rid = reply.id
+    assert sync_run.run_sync(settings, store=store, flush=False).sent == []  # flush=False: the outbox waits
+    report = sync_run.run_sync(settings, store=store)
+    # the outbox pass ran on this pass: the queued reply was looked at (no [smtp] here, so it stays queued)
+    assert [(r.reply_id, r.state, r.detail) for r in report.sent] == [(rid, "queued", NO_SMTP)]
 
 
 def test_uid_set() -> None:

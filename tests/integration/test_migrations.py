@@ -20,10 +20,10 @@ from mailsync.config import settings_from_dict
 from mailsync.store import migrate, queries
 from mailsync.store.engine import Store
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 V0_SQLITE = FIXTURES / "v0-056854f.sqlite"
 V0_POSTGRES = FIXTURES / "v0-056854f-postgresql.sql"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 NEXT_REVISION = '''"""next release: message.snoozed_until
 

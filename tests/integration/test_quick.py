@@ -29,7 +29,7 @@ from tests.servers.config_factory import write_config
 from tests.servers.dovecot_fixtures import ImapAccount
 from tests.servers.proxy import CutProxy
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 REQ = "Networking"
 SUMMARY = "synced: 0 new, 0 updated, 0 expunged, 0 re-checked; outbox: 0 sent, 0 failed"
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from mailsync.mail.addresses import is_valid_address, parse_address_list
-from mailsync.mail.decode import NO_BODY, codec_for, decode_bytes, decode_words, parse_date
+from mailsync.mail.decode import MAX_DEPTH, NO_BODY, codec_for, decode_bytes, decode_words, parse_date
 from mailsync.mail.parse import parse, parse_with
 from mailsync.types import Address, ParsedMessage
 
@@ -550,12 +550,17 @@ def test_random_mutations_never_raise() -> None:
 
 
 def test_deep_nesting_is_bounded() -> None:
-    depth = 60
-    parts = "".join(f"--b{i}\nContent-Type: multipart/mixed; boundary=b{i + 1}\n\n" for i in range(depth))
-    raw = mail("From: a@example.org\nContent-Type: multipart/mixed; boundary=b0", parts + "deep text\n")
-    p = parse(raw)
-    assert isinstance(p, ParsedMessage)
-    assert_storable(p)
+    def nested(depth: int) -> bytes:
+        parts = "".join(f"--b{i}\nContent-Type: multipart/mixed; boundary=b{i + 1}\n\n" for i in range(depth))
+        return mail("From: a@example.org\nContent-Type: multipart/mixed; boundary=b0",
+                    parts + f"--b{depth}\nContent-Type: text/plain\n\ndeep text\n")
+
+    shallow = parse(nested(5))
+    assert "deep text" in shallow.body_text and not any("too deep" in w for w in shallow.warnings)
+    deep = parse(nested(MAX_DEPTH + 10))  # past the cap: the walk stops there and says so
+    assert "deep text" not in deep.body_text
+    assert "MIME structure too deep or too large: rest skipped" in deep.warnings
+    assert_storable(deep)
 
 
 # --- purity and the policy swap --------------------------------------------------------------------------------

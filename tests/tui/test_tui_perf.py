@@ -14,7 +14,7 @@ from mailsync.service import inbox as data
 from mailsync.store import search
 from mailsync.store.engine import Store
 from mailsync.store.listing import RequestRow
-from tests.test_tui_support import MARKUP_NAME, MARKUP_SUBJECT, NOW, make_settings, seed, settle, strip_text
+from tests.tui.support import MARKUP_NAME, MARKUP_SUBJECT, NOW, make_settings, seed, settle, strip_text
 from tui.app import GraceboxApp
 from tui.widgets.detail import FlagCard
 

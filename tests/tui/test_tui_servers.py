@@ -11,7 +11,7 @@ from textual.widgets import TextArea
 from mailsync.store.engine import Store
 from mailsync.store.models import Reply
 from tests.servers.smtp import SmtpTestServer, free_port
-from tests.test_tui_support import NOW, REQUESTS, make_settings, raw_mail, seed, settle, static_text
+from tests.tui.support import NOW, REQUESTS, make_settings, raw_mail, seed, settle, static_text
 from tui.app import GraceboxApp
 from tui.screens.confirm import ConfirmSend
 from tui.screens.inbox import InboxScreen

@@ -14,7 +14,7 @@ from mailsync.store import context as store_context
 from mailsync.store import listing
 from mailsync.store.engine import Store
 from mailsync.store.models import Contact, Reply
-from tests.test_tui_support import (
+from tests.tui.support import (
     MARKUP_NAME,
     MARKUP_SUBJECT,
     NOW,

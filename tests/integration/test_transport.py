@@ -24,11 +24,11 @@ from mailsync.outbox import smtp as outbox_smtp
 from mailsync.store.engine import Store
 from mailsync.sync import run as sync
 from tests import mailgen
+from tests.integration.test_send import queue, reply_row, request_raw, store_request
 from tests.servers.config_factory import write_config
 from tests.servers.dovecot_fixtures import ImapAccount
 from tests.servers.proxy import CutProxy
 from tests.servers.smtp import SmtpTestServer
-from tests.test_send import queue, reply_row, request_raw, store_request
 
 REQ = "Networking"
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)

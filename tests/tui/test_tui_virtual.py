@@ -12,7 +12,7 @@ from textual.widgets import Input
 from mailsync.service.inbox import PAGE_SIZE
 from mailsync.store.engine import Store
 from mailsync.store.models import Message
-from tests.test_tui_support import NOW, make_settings, settle, strip_text
+from tests.tui.support import NOW, make_settings, settle, strip_text
 from tui.app import GraceboxApp
 from tui.widgets.request_list import MAX_PAGES, RequestList
 

@@ -418,7 +418,7 @@ def test_sigkill_mid_send_leaves_unknown_and_no_second_copy(
     store = Store(settings.database_url())
     rid = queue(store, settings, store_request(store, request_raw(), imap_account=imap_account))
     smtp.inject(delay_data=60, times=1)
-    repo = Path(__file__).resolve().parent.parent
+    repo = Path(__file__).resolve().parents[2]
     proc = subprocess.Popen([sys.executable, "-c", _KILL_SCRIPT, str(tmp_path / "config.toml")], cwd=repo,
                             env={**os.environ, "PYTHONPATH": str(repo)}, start_new_session=True)
     try:

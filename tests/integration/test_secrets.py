@@ -32,15 +32,15 @@ from mailsync.mail import templates as compose
 from mailsync.store.engine import Store
 from mailsync.store.models import Message, Reply
 from tests import mailgen
+from tests.integration.test_send import queue
 from tests.servers.config_factory import write_config
 from tests.servers.dovecot import DovecotServer
 from tests.servers.dovecot_fixtures import ImapAccount
 from tests.servers.proxy import CutProxy
 from tests.servers.smtp import SmtpTestServer
-from tests.test_send import queue
 
 REQ = "Networking"
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SECRET_IMAP = "Gb-imap-S3cret-Q7v2x"
 SECRET_SMTP = "Gb-smtp-S3cret-W9k4m"
 WRONG_IMAP = "Gb-wrong-imap-P5t8z"

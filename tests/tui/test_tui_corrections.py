@@ -16,7 +16,7 @@ from mailsync.outbox import followups
 from mailsync.store import actions, ingest
 from mailsync.store.engine import Store
 from mailsync.store.models import Correction, Decision, FlagHitRow
-from tests.test_tui_support import NOW, hit, make_settings, seed, settle, static_text
+from tests.tui.support import NOW, hit, make_settings, seed, settle, static_text
 from tui.app import GraceboxApp
 from tui.screens.corrections import CODES, CorrectionsDialog
 from tui.screens.inbox import InboxScreen
@@ -114,7 +114,7 @@ def test_sync_recheck_keeps_corrections(tmp_path: Path, imap_account: Any) -> No
     from mailsync.store.models import Message
     from mailsync.sync import run as sync
     from tests import mailgen
-    from tests.test_sync import REQ, settings_for
+    from tests.integration.test_sync import REQ, settings_for
 
     store = Store(f"sqlite:///{tmp_path}/db.sqlite")
     try:

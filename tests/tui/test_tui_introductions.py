@@ -14,7 +14,7 @@ from textual.widgets import OptionList
 
 from mailsync.service.demo import prepare_demo
 from mailsync.store.models import Introduction, Message
-from tests.test_tui_support import settle, static_text
+from tests.tui.support import settle, static_text
 from tui.app import GraceboxApp
 from tui.screens.inbox import InboxScreen
 from tui.screens.introductions import ConfirmText, ReferralPicker

@@ -134,7 +134,7 @@ def test_cli_exit_78_on_bad_config(tmp_path: Path, capsys: pytest.CaptureFixture
 def test_example_config_is_valid() -> None:
     import tomllib
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     data = tomllib.loads((root / "config.example.toml").read_text(encoding="utf-8"))
     s = settings_from_dict(data, "config.example.toml")
     assert s.imap is not None and s.imap.requests_folder == "Networking"

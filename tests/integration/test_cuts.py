@@ -491,7 +491,7 @@ def test_stalled_server_times_out_with_exit_75(tmp_path: Path, imap_account: Ima
     db = tmp_path / "db.sqlite"
     settings_via(tmp_path, imap_account, proxy, db, timeout=1)
     proxy.arm(cut_s2c=stall_after, stall=True, cut_connections=None)
-    repo = Path(__file__).resolve().parent.parent
+    repo = Path(__file__).resolve().parents[2]
     proc = subprocess.run([*_SYNC, "--config", str(tmp_path / "config.toml"), "sync", "--quiet"], cwd=repo,
                           env={**os.environ, "PYTHONPATH": str(repo)}, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 75, (where, proc.stderr)

@@ -1,6 +1,6 @@
 """SVG snapshots of the TUI (pytest-textual-snapshot): fixed clock, fixed data, fixed terminal size.
 
-Update the baselines on purpose with ``pytest tests/test_tui_snapshots.py --snapshot-update`` and review
+Update the baselines on purpose with ``pytest tests/tui/test_tui_snapshots.py --snapshot-update`` and review
 the SVGs in tests/__snapshots__/.
 """
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from mailsync.store.engine import Store
-from tests.test_tui_support import NOW, make_settings, seed, settle
+from tests.tui.support import NOW, make_settings, seed, settle
 from tui.app import GraceboxApp
 
 TERMINAL = (140, 36)

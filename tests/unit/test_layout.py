@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_import_linter_contract_holds() -> None:
@@ -55,3 +55,25 @@ def test_mypy_is_clean_on_mailsync_and_tui() -> None:
     out = subprocess.run([str(exe), "mailsync", "tui"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stdout[-3000:]
     assert out.stdout.startswith("Success: no issues found")
+
+
+def test_one_job_per_file_none_over_400_lines() -> None:
+    """ARCHITECTURE.md: no module of mailsync or tui over 400 lines (the checker and its rule tables aside)."""
+    exempt = {"mailsync/checker.py", "mailsync/rules.py"}
+    long = {str(p.relative_to(ROOT)): n for pkg in ("mailsync", "tui") for p in (ROOT / pkg).rglob("*.py")
+            if str(p.relative_to(ROOT)) not in exempt and "checker/" not in str(p.relative_to(ROOT))
+            and (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}
+
+
+def test_tests_live_in_marked_folders() -> None:
+    """Every test module is in tests/unit, tests/integration, tests/tui or tests/soak (the conftest marks
+    tests by folder), and those markers are registered in pyproject.toml."""
+    import tomllib
+
+    stray = [str(p.relative_to(ROOT)) for p in (ROOT / "tests").rglob("test_*.py")
+             if p.parent.name not in ("unit", "integration", "tui", "soak")]
+    assert stray == []
+    markers = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"][
+        "markers"]
+    assert {m.split(":")[0] for m in markers} == {"unit", "integration", "tui", "soak"}
