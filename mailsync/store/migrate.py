@@ -17,20 +17,21 @@ to write a new revision from the models (review it before committing).
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 from ..errors import ConfigError
 from .files import FILE_MODE
 from .lock import file_lock, lock_path, sqlite_path
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 #: The folder of env.py and versions/.
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -45,6 +46,8 @@ class NewerDatabase(ConfigError):
 
 
 def _config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
@@ -52,16 +55,37 @@ def _config(connection: Connection | None = None) -> Config:
     return cfg
 
 
+_REVISION = re.compile(r"^(down_revision|revision) = ['\"]?([^'\"\n]*?)['\"]?$", re.M)
+
+
+def _revisions() -> dict[str, str | None]:
+    """{revision: down_revision} of the files in ``versions/``, read as text (no Alembic import: opening a
+    database that is already at head must stay cheap)."""
+    out: dict[str, str | None] = {}
+    for f in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict((k, v) for k, v in _REVISION.findall(f.read_text(encoding="utf-8")))
+        if "revision" in found:
+            down = found.get("down_revision")
+            out[found["revision"]] = None if down in (None, "", "None") else down
+    return out
+
+
 def head() -> str:
-    """The newest revision this code knows (a string such as "0001")."""
-    rev = ScriptDirectory.from_config(_config()).get_current_head()
-    assert rev is not None
-    return rev
+    """The newest revision this code knows (a string such as "0001"): the one no other revision names as
+    its ``down_revision`` (the history is linear). Raises RuntimeError when there is not exactly one."""
+    revs = _revisions()
+    heads = set(revs) - {d for d in revs.values() if d}
+    if len(heads) != 1:
+        raise RuntimeError(f"migrations: {len(heads)} heads in {MIGRATIONS_DIR / 'versions'}; keep one line")
+    return heads.pop()
 
 
 def current(connection: Connection) -> str | None:
-    """The database's revision, or None when it has no ``alembic_version`` row."""
-    return MigrationContext.configure(connection).get_current_revision()
+    """The database's revision, or None when it has no ``alembic_version`` table or row."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+    return str(row[0]) if row else None
 
 
 def upgrade(engine: Engine, url: str) -> str | None:
@@ -81,8 +105,7 @@ def upgrade(engine: Engine, url: str) -> str | None:
             rev = current(conn)
             if rev == target:
                 return None
-            script = ScriptDirectory.from_config(_config())
-            if rev is not None and rev not in {r.revision for r in script.walk_revisions()}:
+            if rev is not None and rev not in _revisions():
                 raise NewerDatabase(
                     f"[storage] database_url: the database was made by a newer Gracebox (schema {rev}, this one "
                     f"knows up to {target}); upgrade Gracebox to open it")
@@ -92,6 +115,8 @@ def upgrade(engine: Engine, url: str) -> str | None:
             path = sqlite_path(url)
             if path is not None:
                 backup = _backup(path, rev or BASELINE)
+        from alembic import command
+
         with engine.begin() as conn:
             cfg = _config(conn)
             if rev is None and not fresh:
@@ -120,6 +145,8 @@ def _backup(path: Path, rev: str) -> Path:
 def write_revision(message: str, scratch: Path) -> None:
     """Write a new revision file in ``versions/`` from the difference between the models and a database at
     head (an SQLite file made in ``scratch``)."""
+    from alembic import command
+
     from .engine import Store
 
     store = Store(f"sqlite:///{scratch / 'head.sqlite'}")

@@ -2,13 +2,13 @@
 
 Cron runs ``gracebox sync`` every few minutes and most runs find nothing new. A full run costs ~0.5 s of
 imports before it talks to the server; this module answers "nothing to do" with the config reader
-(``config.load``), the IMAP session (``imap.connect``), the sync lock (``store.lock``) and read-only
-``sqlite3`` queries: the same implementations the full path uses, without SQLAlchemy. It never writes a
-message row: any change at all (new mail, a flag, an expunge) means "run the full path", which stores it
-through the one ingest (``store.ingest``). It is never the authority on errors either: any doubt (a config
-other than the one last validated, a database other than SQLite, a folder error) means the full path, which
-reports the problem with its exit code. Only an unreachable server is reported from here (75), since the full
-path would wait as long again.
+(``config.load``), the IMAP session (``imap.login.connect``), the sync lock (``store.lock.sync_lock``, held
+while it looks) and read-only ``sqlite3`` queries: the implementations the full path uses, without
+SQLAlchemy or the checker. It never writes a message row: any change at all (new mail, a flag, an expunge)
+means "run the full path", which stores it through the one ingest (``store.ingest``). It is never the
+authority on errors either: any doubt (a config other than the one last validated, a database other than
+SQLite, a folder error, another sync running) means the full path, which reports the problem with its exit
+code. Only an unreachable server is reported from here (75), since the full path would wait as long again.
 
 Nothing to do (``nothing_to_do`` returns True) means all of these hold, each mirroring the full path:
 
@@ -194,7 +194,7 @@ def nothing_to_do(explicit_config: str | None) -> bool:
         settings_from_dict,
     )
     from ..errors import GraceboxError, ServerUnreachable
-    from ..store.lock import sqlite_path
+    from ..store.lock import sqlite_path, sync_lock
 
     path = resolve_config_path(explicit_config)
     try:
@@ -211,15 +211,18 @@ def nothing_to_do(explicit_config: str | None) -> bool:
     state = _load_state(db_file)
     if state is None or state.get("config") != digest or state.get("code") != code_signature():
         return False
-    folders = _local_folders(db_file, state)
-    if folders is None:
-        return False
-    try:
-        return _server_unchanged(settings, folders)
-    except ServerUnreachable:
-        raise
-    except GraceboxError:
-        return False
+    with sync_lock(settings.database_url()) as held:  # the full path's lock: a sync running -> it says so
+        if not held:
+            return False
+        folders = _local_folders(db_file, state)
+        if folders is None:
+            return False
+        try:
+            return _server_unchanged(settings, folders)
+        except ServerUnreachable:
+            raise
+        except GraceboxError:
+            return False
 
 
 def _local_folders(db_file: Path, state: dict[str, Any]) -> dict[str, tuple[str, tuple[int | None, ...]]] | None:

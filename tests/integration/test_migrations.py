@@ -191,3 +191,14 @@ def test_a_newer_database_is_refused_with_one_line(tmp_path: Path, monkeypatch: 
     assert proc.returncode == 78
     assert proc.stderr.count("\n") == 1 and "upgrade Gracebox" in proc.stderr, proc.stderr
     assert db.read_bytes() == before
+
+
+def test_head_read_from_the_files_is_alembics_head(next_release: Path) -> None:
+    """``migrate.head`` reads the revision files as text (no Alembic import when a database is at head);
+    it must name the revision Alembic itself sees as head, also with a next revision added."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrate.MIGRATIONS_DIR))
+    assert migrate.head() == ScriptDirectory.from_config(cfg).get_current_head() == "9002"
