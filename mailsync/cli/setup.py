@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from datetime import datetime
 from pathlib import Path
 
@@ -12,20 +11,14 @@ from .common import EXIT_CONFIG, EXIT_OK, err, load, open_store
 
 def cmd_init(args: argparse.Namespace) -> int:
     """``gracebox init``: copy the commented example config to the config path with mode 0600."""
-    from ..config import resolve_config_path
+    from ..service.handles import resolve_config_path
+    from ..service.reports import write_starter_config
 
     path = resolve_config_path(args.config)
     if path.exists() and not args.force:
         err(f"{path} already exists; edit it, or pass --force to overwrite it")
         return EXIT_CONFIG
-    text = example_config_text()
-    from ..store.files import private_dir
-
-    private_dir(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.chmod(path, 0o600)
+    write_starter_config(path, example_config_text())
     print(f"wrote {path} (mode 0600): set [imap], [smtp] and [identity], then run `gracebox sync`")
     return EXIT_OK
 
@@ -56,7 +49,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_tui(args: argparse.Namespace) -> int:
     """``gracebox``: the TUI with the configured account. No config -> a pointer to init/demo, exit 78."""
-    from ..config import resolve_config_path
+    from ..service.handles import resolve_config_path
 
     path = resolve_config_path(args.config)
     if not path.exists():
@@ -87,25 +80,18 @@ def cmd_followups(args: argparse.Namespace, now: datetime | None = None) -> int:
     from datetime import UTC
     from datetime import datetime as clock
 
-    from ..outbox import followups
+    from ..service.reports import followups
 
-    settings = load(args, require_account=False)
-    until = settings.profile.on_break_until
-    if until is None:
+    got = followups(load(args, require_account=False), now or clock.now(UTC))
+    if got.until is None or got.due is None:
         print("no break set ([profile] on_break_until): no follow-ups")
         return EXIT_OK
-    store = open_store(settings)
-    with store.session() as s:
-        items = followups.followups(s, until)
-    today = (now or clock.now(UTC)).date()
-    due = followups.due_date(until)
-    if not items:
-        print(f"no follow-ups for the break until {until.isoformat()}")
+    if not got.lines:
+        print(f"no follow-ups for the break until {got.until.isoformat()}")
         return EXIT_OK
-    when = f"due since {due.isoformat()}" if today > until else f"due {due.isoformat()}, after your break"
-    print(f"{len(items)} follow-up{'s' if len(items) != 1 else ''} {when}:")
-    for line in followups.lines(items):
+    n = len(got.lines)
+    when = f"due since {got.due.isoformat()}" if got.over else f"due {got.due.isoformat()}, after your break"
+    print(f"{n} follow-up{'s' if n != 1 else ''} {when}:")
+    for line in got.lines:
         print(line)
     return EXIT_OK
-
-
