@@ -75,7 +75,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
 def cmd_followups(args: argparse.Namespace, now: datetime | None = None) -> int:
     """``gracebox followups``: the requests answered with Scenario 1 during the break
-    (``[profile] on_break_until``), one line each: id, sender, subject, "due <date>" (issue 3 item 6).
+    (``[profile] on_break_until``), one line each: id, sender, subject, "due <date>" (README "Keys": F, y).
     ``now`` (aware UTC, default the clock) only picks the heading: due now, or due after the break."""
     from datetime import UTC
     from datetime import datetime as clock

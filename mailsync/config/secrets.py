@@ -1,7 +1,7 @@
 """Running ``password_command``: the one place a password is fetched (IMAP and SMTP, full and quick sync).
 
-The command runs without a shell; its first output line is the password. Within one process the value is
-kept in memory for the same argv (``cached``), so a quick-path check followed by the full sync asks once.
+The command runs without a shell; its first output line is the password. The quick path keeps the value in
+memory for the same argv (``cached``), so a quick-path check followed by the full sync asks once.
 Nothing here writes a password anywhere or puts it in an error message.
 """
 
@@ -20,12 +20,13 @@ def cached(argv: Sequence[str] | None) -> str | None:
     return _PASSWORDS.get(tuple(argv)) if argv else None
 
 
-def run_password_command(argv: Sequence[str], section: str) -> str:
+def run_password_command(argv: Sequence[str], section: str, *, remember: bool = False) -> str:
     """Run ``argv`` (no shell, 60 s timeout) and return the first line it printed ("" when none).
 
-    ``section`` ("imap" or "smtp") names the config table in errors. Raises ConfigError (naming
-    ``[section] password_command`` and the exit status, never the output) when the command can't be run or
-    exits non-zero. The value is remembered for ``cached``.
+    ``section`` ("imap" or "smtp") names the config table in errors; ``remember``: keep the value for
+    ``cached`` (the quick path does, so the full path after it does not ask again; the TUI does not, so
+    every sync asks the command). Raises ConfigError (naming ``[section] password_command`` and the exit
+    status, never the output) when the command can't be run or exits non-zero.
     """
     try:
         out = subprocess.run(list(argv), capture_output=True, timeout=60, check=False)
@@ -40,5 +41,6 @@ def run_password_command(argv: Sequence[str], section: str) -> str:
             "run it by hand to check it prints the password"
         )
     value = out.stdout.decode("utf-8", "replace").splitlines()[0] if out.stdout.strip() else ""
-    _PASSWORDS[tuple(argv)] = value
+    if remember:
+        _PASSWORDS[tuple(argv)] = value
     return value

@@ -75,8 +75,9 @@ class ServerSettings(_Strict):
             return shlex.split(self.password_command)
         return list(self.password_command)
 
-    def password_value(self, section: str) -> str:
-        """Return the password: run ``password_command`` (no shell) or return ``password``.
+    def password_value(self, section: str, *, remember: bool = False) -> str:
+        """Return the password: run ``password_command`` (no shell) or return ``password``. ``remember``:
+        keep the command's output in memory for this process (``secrets.cached``).
 
         Raises ConfigError (naming ``[section] password_command`` and its exit status, never its output)
         when the command can't be run or fails, or when no password source is configured.
@@ -85,7 +86,7 @@ class ServerSettings(_Strict):
         if argv:
             from .secrets import run_password_command
 
-            return run_password_command(argv, section)
+            return run_password_command(argv, section, remember=remember)
         if self.password is not None:
             return self.password
         raise ConfigError(f"[{section}]: no password source; set password_command (or password)")

@@ -34,12 +34,14 @@ def _cert_error(where: str, exc: ssl.SSLCertVerificationError, imap: ImapSetting
     return ConfigError(f"[imap] ca_file: certificate check failed for {where} ({why}); {hint}")
 
 
-def connect(settings: Settings) -> ImapConnection:
+def connect(settings: Settings, *, remember_password: bool = False) -> ImapConnection:
     """Open, secure and log in to the ``[imap]`` server; return the ImapConnection (a context manager).
 
     ``security``: "tls" implicit TLS (RFC 8314), "starttls" (RFC 3501 §6.2.1; refused if not offered),
     "plain" (loopback only). Certificates are always checked (system CAs + ``ca_file``). The socket timeout
-    is ``[imap] timeout`` seconds. Raises ServerUnreachable (75), AuthFailed (77), ConfigError (78).
+    is ``[imap] timeout`` seconds. A password already fetched in this process by the quick path is reused;
+    ``remember_password`` keeps the one fetched here for later connects (``config.secrets``). Raises
+    ServerUnreachable (75), AuthFailed (77), ConfigError (78).
     """
     imap = settings.imap
     if imap is None:
@@ -54,7 +56,7 @@ def connect(settings: Settings) -> ImapConnection:
     from ..config.secrets import cached as cached_password
 
     cached = cached_password(imap.argv())  # the quick path may have run password_command already
-    password = cached if cached is not None else imap.password_value("imap")
+    password = cached if cached is not None else imap.password_value("imap", remember=remember_password)
     ctx = ssl_context(imap)
     try:
         client = IMAPClient(host, port, ssl=imap.security == "tls", ssl_context=ctx, timeout=imap.timeout)

@@ -258,7 +258,7 @@ def render_consent_request(settings: Settings, request: Message, referral: Refer
     """Render the note asking ``referral`` whether they are open to being introduced to the request's sender
     (the article: introduce people only after asking them). Variables: those of ``template_variables`` plus
     ``referral`` ({name, first_name, address, topics}) and ``topic`` (short topic description or None).
-    The requester's details are withheld until the referral agreed (issue 3 item 7): ``sender`` has every
+    The requester's details are withheld until the referral agreed (README "Keys": ctrl+r, i, I): ``sender`` has every
     value None and ``request.subject`` is None, so even a user template can't leak them.
     Raises errors.TemplateError as ``render_body``."""
     variables = template_variables(settings, request, today=today)

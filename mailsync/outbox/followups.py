@@ -1,4 +1,4 @@
-"""Follow-ups after a break (issue 3 item 6; the article's RF6 advice: "taking a break, I'll follow up after").
+"""Follow-ups after a break (README "Keys": F; the article's RF6 advice: "taking a break, I'll follow up after").
 
 While ``[profile] on_break_until`` is set, a request answered with Scenario 1 on or before that date is a
 follow-up, due the day after the break ends, unless a later decision on it exists (the user followed up,

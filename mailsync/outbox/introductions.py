@@ -1,4 +1,4 @@
-"""Scenario 1 introductions with consent (issue 3 item 7; the article's advice: introduce people only after
+"""Scenario 1 introductions with consent (README "Keys": ctrl+r, i, I; the article's advice: introduce people only after
 the third person agreed).
 
 Flow, one ``models.Introduction`` row per (request, referral):

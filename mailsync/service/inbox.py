@@ -92,7 +92,7 @@ class Detail:
     corrections: tuple[tuple[str, str], ...] = ()
     #: True when the user marked the request "accepted: I'll take this one" (``y``).
     accepted: bool = False
-    #: The request's introductions with consent (issue 3 item 7), oldest first.
+    #: The request's introductions with consent (README "Keys": ctrl+r, i, I), oldest first.
     introductions: tuple[IntroView, ...] = ()
 
 

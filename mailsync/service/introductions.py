@@ -1,4 +1,4 @@
-"""Worker-side calls for introductions with consent (issue 3 item 7); run in thread workers, never in a
+"""Worker-side calls for introductions with consent (README "Keys": ctrl+r, i, I); run in thread workers, never in a
 widget. They wrap ``mailsync.outbox.introductions`` and ``outbox.flush.flush_outbox`` (demo: ``folder_out``)."""
 
 from __future__ import annotations

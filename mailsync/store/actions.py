@@ -64,7 +64,7 @@ def corrections_of(session: Session, identity: str) -> dict[str, str]:
 def recheck_one(session: Session, settings: Settings, message_pk: int, now: datetime | None = None) -> list[FlagHit]:
     """Check one stored request again from its raw bytes (parse -> build_context at ``now`` -> checker.check
     -> ``apply_check``, which honours the user's corrections) and return the hits stored. Used after a
-    correction (the TUI's ``c``, issue 3 item 5). Raises LookupError when the request no longer exists."""
+    correction (the TUI's ``c``, README "Keys"). Raises LookupError when the request no longer exists."""
     from ..mail import parse as parse_mod
 
     m = session.get(Message, message_pk)
@@ -86,7 +86,7 @@ def accept_marked(session: Session, identity: str) -> bool:
 
 
 def toggle_accept_mark(session: Session, message_pk: int, now: datetime | None = None) -> bool:
-    """The TUI's ``y`` ("accepted: I'll take this one", issue 3 item 6): record a Decision kind "accept"
+    """The TUI's ``y`` ("accepted: I'll take this one", README "Keys" (y)): record a Decision kind "accept"
     source "mark" at ``now`` (aware UTC, default the clock) on the request, or remove the mark's decision
     when it is there. Keeps ``Message.accepted`` in step. Returns the new state (True: marked). The mark
     counts in RF5/RF6 like any accept decision. Raises LookupError when the request no longer exists."""

@@ -181,7 +181,7 @@ class Decision(SQLModel, table=True):
 
 
 class Introduction(SQLModel, table=True):
-    """A Scenario 1 introduction, asked for consent first (issue 3 item 7; the article: introduce people only
+    """A Scenario 1 introduction, asked for consent first (README "Keys"; the article: introduce people only
     after the third person agreed).
 
     ``state``: asked (consent request queued/sent to the referral) | agreed | declined | introduced (the

@@ -258,7 +258,7 @@ def _server_unchanged(settings: Any, folders: dict[str, tuple[str, tuple[int | N
     req_row = folders.get(requests)
     if req_row is None or req_row[0] != "requests" or req_row[1][3] is None:
         return False  # no HIGHESTMODSEQ stored: flag changes can't be ruled out
-    with connect(settings) as conn:
+    with connect(settings, remember_password=True) as conn:  # the full path after it reuses the password
         sent = conn.sent_folder()
         sent_row = folders.get(sent)
         if sent == requests or sent_row is None or sent_row[0] != "sent":

@@ -1,4 +1,4 @@
-"""Cut connections (issue 4, item 4): a loopback proxy (tests/servers/proxy.py) cuts the IMAP connection after
+"""Cut connections (README "Sync from cron"): a loopback proxy (tests/servers/proxy.py) cuts the IMAP connection after
 N bytes, at many points of an initial sync of 300 requests and of a flag-change pass; after each cut the next
 ``run_sync`` (through the same proxy, uncut) completes and the database matches the server exactly: the same
 UIDs, each Message-ID once, the server's flags. Also: UIDs renumbered without a UIDVALIDITY change, a message

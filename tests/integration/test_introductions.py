@@ -1,4 +1,4 @@
-"""Introductions with consent (issue 3 item 7) against the real SMTP (aiosmtpd) and IMAP (Dovecot) test
+"""Introductions with consent (README "Keys": ctrl+r, i, I) against the real SMTP (aiosmtpd) and IMAP (Dovecot) test
 servers: the consent request reaches only the referral and names only the topic; the introduction reaches
 both people only after the referral agreed; a referral's answer synced into the requests folder is linked."""
 

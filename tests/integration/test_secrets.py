@@ -1,4 +1,5 @@
-"""Secrets (issue 4, item 7): ``password_command`` runs without a shell; the password never reaches the database
+"""Secrets (README "Configure a real account"):
+``password_command`` runs without a shell; the password never reaches the database
 file, the log (every logger at DEBUG), error messages and tracebacks (``--debug`` too), ``list --json`` /
 ``check --json`` output, the exported profile or the settings' repr; a config file holding ``password`` that
 others can read gets a warning; templates that reach for ``__class__`` or ``os`` fail in the sandbox.

@@ -1,4 +1,5 @@
-"""Transport security (issue 4, item 7): certificate checks on by default, a self-signed server refused unless
+"""Transport security (README "Configure a real account"):
+certificate checks on by default, a self-signed server refused unless
 ``ca_file`` names its certificate (ConfigError, exit 78, the fix named), host names checked, STARTTLS never
 silently skipped (a man in the middle stripping it is refused before the password is sent), plaintext only to
 loopback, and a socket timeout on every connection (a stalled SMTP server leaves the reply queued).

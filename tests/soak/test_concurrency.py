@@ -1,4 +1,4 @@
-"""Concurrent use (issue 4, item 6): the TUI open (``GraceboxApp`` under ``run_test``) while ``gracebox sync``
+"""Concurrent use (README "Sync from cron"): the TUI open (``GraceboxApp`` under ``run_test``) while ``gracebox sync``
 runs as a subprocess every couple of seconds for ~40 s, on the same SQLite file, against the private Dovecot.
 New requests arrive on the server all the while; the TUI saves drafts and syncs by itself in between.
 

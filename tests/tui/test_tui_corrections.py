@@ -1,5 +1,5 @@
 """Corrections (``c``), the accepted mark (``y``) and follow-ups after a break (``F``, ``gracebox followups``):
-Pilot on a seeded SQLite store, the real checker and sync re-check paths (issue 3 items 5 and 6)."""
+Pilot on a seeded SQLite store, the real checker and sync re-check paths (README "Keys": c, y, F)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The TUI's introduction flow (issue 3 item 7) driven by Pilot on the real demo data: ctrl+r in the reply
+"""The TUI's introduction flow (README "Keys": ctrl+r, i, I) driven by Pilot on the real demo data: ctrl+r in the reply
 editor of an RF7 request lists the matching referral, the confirmation names them, and Enter writes the
 consent request to the demo outbox - addressed to the referral only, without the requester's details."""
 

@@ -161,3 +161,16 @@ def test_missing_explicit_config_says_how_to_fix(tmp_path: Path) -> None:
         load_config(tmp_path / "nope.toml")
     assert str(ei.value) == f"{tmp_path / 'nope.toml'}: config file not found; run `gracebox init` to write one, " \
         "or fix the path"
+
+
+def test_password_command_output_is_kept_only_when_asked() -> None:
+    """The quick path keeps the password for the full path after it; the TUI asks the command every time."""
+    import sys
+
+    from mailsync.config import secrets
+
+    argv = [sys.executable, "-c", "print('s3cret-for-this-test')"]
+    assert secrets.run_password_command(argv, "imap") == "s3cret-for-this-test"
+    assert secrets.cached(argv) is None
+    assert secrets.run_password_command(argv, "imap", remember=True) == "s3cret-for-this-test"
+    assert secrets.cached(argv) == "s3cret-for-this-test"

@@ -234,7 +234,7 @@ class InboxScreen(Screen[None]):
         self.post_message(rq.NoteSender(row.id, row.from_name, row.from_address))
 
     def action_corrections(self) -> None:
-        """``c``: correct the red flags of the highlighted request (issue 3 item 5)."""
+        """``c``: correct the red flags of the highlighted request (README "Keys": c)."""
         pk = self._current()
         if pk is None:
             return
@@ -268,7 +268,7 @@ class InboxScreen(Screen[None]):
         return d, found[0]
 
     def action_intro_agreed(self) -> None:
-        """``i``: the referral agreed: mark it and confirm sending the introduction to both (issue 3 item 7)."""
+        """``i``: the referral agreed: mark it and confirm sending the introduction to both (README "Keys")."""
         got = self._open_intro(("asked", "agreed"))
         if got is not None:
             d, iv = got

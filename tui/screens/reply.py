@@ -234,7 +234,7 @@ class ReplyScreen(Screen[None]):
                                        list(self.draft.recipients)))
         self.app.pop_screen()
 
-    # --- introductions with consent (issue 3 item 7) ------------------------------------------------
+    # --- introductions with consent (README "Keys": ctrl+r, i, I) ------------------------------------------------
     def action_referrals(self) -> None:
         """ctrl+r: for an RF7 request, list the referrals whose topics match; choosing one asks them first."""
         d = self.draft
