@@ -21,17 +21,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mailsync import checker, notify  # noqa: E402
-from mailsync.config import settings_from_dict  # noqa: E402
-from mailsync.inbox import make_context  # noqa: E402
-from mailsync.parse import parse  # noqa: E402
+from mailsync import checker
+from mailsync.config import settings_from_dict
+from mailsync.mail import notify
+from mailsync.mail.parse import parse
+from mailsync.store.context import make_context
 from mailsync.types import CheckContext, ParsedMessage  # noqa: E402
 
 FLAGS = ("RF1", "RF2", "RF3", "RF4", "RF7")
 
 
 def build_context(corpus: Path) -> CheckContext:
-    """CheckContext from ``profile.toml`` and the To/Cc of ``sent/*.eml`` (DESIGN "Known person")."""
+    """CheckContext from ``profile.toml`` and the To/Cc of ``sent/*.eml`` (README "Red flags": "Known")."""
     data = tomllib.loads((corpus / "profile.toml").read_text(encoding="utf-8"))
     ident = {k: data[k] for k in ("email", "name") if k in data}
     settings = settings_from_dict({"identity": ident, "profile": data}, source=str(corpus / "profile.toml"))

@@ -181,7 +181,7 @@ def report(rows: list[tuple[str, bool, list[str]]], verb: str) -> int:
 
 def parse_only(directory: Path) -> int:
     """Parse each file in-process and compare."""
-    from mailsync.parse import parse
+    from mailsync.mail.parse import parse
 
     rows = []
     for path in files_of(directory):
@@ -198,8 +198,8 @@ def full(directory: Path) -> int:
     from sqlmodel import select
 
     from mailsync.cli import main as gracebox
-    from mailsync.models import Message
-    from mailsync.store import Store
+    from mailsync.store.engine import Store
+    from mailsync.store.models import Message
     from tests.servers.config_factory import write_config
     from tests.servers.dovecot import DovecotServer
 

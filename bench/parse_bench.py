@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from mailgen_bench import make_batch  # noqa: E402
 
-from mailsync import parse as parse_mod  # noqa: E402
+from mailsync.mail import bodies, parse  # noqa: E402
 
 
 def with_html(raw: bytes) -> bytes:
@@ -99,7 +99,7 @@ def html_share(msgs: list[bytes], rounds: int) -> float:
     for _ in range(rounds):
         t0 = time.perf_counter()
         for h in htmls:
-            parse_mod.html_to_text(h)
+            bodies.html_to_text(h)
         times.append((time.perf_counter() - t0) / len(msgs) * 1000)
     return statistics.median(times)
 
@@ -108,7 +108,7 @@ def compare_dir(directory: Path) -> None:
     """Parse every .eml of ``directory`` with both policies; print how many results differ."""
     files = sorted(p for p in directory.iterdir() if p.suffix == ".eml")
     diff = [p.name for p in files
-            if parse_mod.parse(p.read_bytes()) != parse_mod.parse_with(p.read_bytes(), email.policy.compat32)]
+            if parse.parse(p.read_bytes()) != parse.parse_with(p.read_bytes(), email.policy.compat32)]
     print(f"{directory}: {len(files)} files, {len(diff)} differ between policy.default and compat32"
           + (f": {', '.join(diff)}" if diff else ""))
 
@@ -133,11 +133,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'shape':<26}{'stdlib naive':>14}{'parse':>10}{'compat32':>10}{'html2text':>11}   (ms/message)")
     compat = email.policy.compat32
     for name, msgs in shapes.items():
-        same = sum(parse_mod.parse(r) == parse_mod.parse_with(r, compat) for r in msgs[:200])
+        same = sum(parse.parse(r) == parse.parse_with(r, compat) for r in msgs[:200])
         row = (
             median_ms(naive, msgs, args.rounds),
-            median_ms(parse_mod.parse, msgs, args.rounds),
-            median_ms(lambda r: parse_mod.parse_with(r, compat), msgs, args.rounds),
+            median_ms(parse.parse, msgs, args.rounds),
+            median_ms(lambda r: parse.parse_with(r, compat), msgs, args.rounds),
             html_share(msgs, args.rounds),
         )
         print(f"{name:<26}" + "".join(f"{v:>{w}.3f}" for v, w in zip(row, (14, 10, 10, 11), strict=True))

@@ -3,7 +3,7 @@
 Usage: .venv/bin/python bench/profile_sync.py [--messages 3000] [--profiler pyinstrument|cprofile|none]
        [--noop] [--new 100]
 
-Loads N generated requests (bench/mailgen_bench.py) with MULTIAPPEND, then runs ``mailsync.sync.run_sync`` on
+Loads N generated requests (bench/mailgen_bench.py) with MULTIAPPEND, then runs ``mailsync.sync.run.run_sync`` on
 an empty SQLite database under the chosen profiler and prints where the time goes (pyinstrument's tree, or
 cProfile's top 40 by cumulative time) and the wall seconds of the phases. Prints only; nothing is asserted.
 pyinstrument is optional (``.venv/bin/pip install pyinstrument``); cProfile is the stdlib fallback.
@@ -66,8 +66,8 @@ def main() -> int:
     args = ap.parse_args()
 
     from mailsync.config import load_config
-    from mailsync.store import Store
-    from mailsync.sync import run_sync
+    from mailsync.store.engine import Store
+    from mailsync.sync.run import run_sync
 
     with DovecotServer() as srv, tempfile.TemporaryDirectory(prefix="gb-prof-", dir="/var/tmp") as tmp:
         d = Path(tmp)

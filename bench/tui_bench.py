@@ -16,8 +16,8 @@ Usage: .venv/bin/python bench/tui_bench.py [--requests 100000] [--rounds 5] [--c
      the key to the first paint that shows its result (the cursor on its new row, and separately the
      highlighted request's detail; for f and / the first page of the new list), and the process CPU time
      over that span (less sensitive to a busy machine). Median and max over --rounds; peak RSS.
-   Each paint is also encoded to terminal text, as a real driver would.
-3. Times ``tui.data.load_page`` (count + one page, what a list change costs in the store) per filter, for
+   Paints are timed by Textual's public post_display_hook.
+3. Times ``mailsync.service.inbox.load_page`` (count + one page, what a list change costs in the store) per filter, for
    the last page and for each prefix of the search word.
 Prints the tables and the goals (< 1 s to interactive, < 200 MB, < 50 ms per key). Nothing is asserted.
 """
@@ -183,7 +183,7 @@ def make_rows(n: int, seed: int, folder_id: int, start: datetime, top_uid: int
 
 def db_key(n: int) -> str:
     """Cache key: data version, row count and the Message columns (a schema change regenerates)."""
-    from mailsync.models import Message
+    from mailsync.store.models import Message
 
     cols = ",".join(sorted(Message.__table__.columns.keys()))  # type: ignore[attr-defined]
     return hashlib.sha256(f"{DATA_VERSION}|{n}|{cols}".encode()).hexdigest()[:12]
@@ -193,9 +193,9 @@ def build_db(path: Path, n: int) -> None:
     """Create the database at ``path`` with ``n`` requests (the real tables, Core bulk inserts)."""
     from sqlalchemy import insert
 
-    from mailsync import search
-    from mailsync.models import Decision, FlagHitRow, Folder, KnownAddress, Message
-    from mailsync.store import Store
+    from mailsync.store import search
+    from mailsync.store.engine import Store
+    from mailsync.store.models import Decision, FlagHitRow, Folder, KnownAddress, Message
 
     tmp = path.with_name(path.name + ".tmp")
     for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
@@ -244,22 +244,21 @@ def build_db(path: Path, n: int) -> None:
 
 
 class Paints:
-    """Wraps ``App._display`` to time paints: ``wait({name: cond}, start)`` returns, per name, the seconds
-    from ``start`` to the first paint at which ``cond()`` held. Each update is also rendered to terminal
-    text, as a real driver would. No polling: the paint hook sets an asyncio Event, so the measuring loop
-    takes no CPU (and no GIL) from the app's workers."""
+    """Times paints through Textual's public ``post_display_hook`` (called after every display, headless
+    too): ``wait({name: cond}, start)`` returns, per name, the seconds from ``start`` to the first paint at
+    which ``cond()`` held. No polling: the hook sets an asyncio Event, so the measuring loop takes no CPU
+    (and no GIL) from the app's workers. (Headless runs do not encode the paint to terminal text; the
+    figures before this change included that encoding.)"""
 
     def __init__(self, app: Any) -> None:
         self.app = app
         self.conds: dict[str, Callable[[], bool]] = {}
         self.hits: dict[str, tuple[float, float]] = {}
         self.event = asyncio.Event()
-        original = app._display
+        original = app.post_display_hook
 
-        def display(screen: Any, update: Any) -> None:
-            original(screen, update)
-            if update is not None and hasattr(update, "render_segments"):
-                update.render_segments(app.console)
+        def hook() -> None:
+            original()
             for name, cond in list(self.conds.items()):
                 if cond():
                     self.hits[name] = (time.perf_counter(), time.process_time())
@@ -267,7 +266,7 @@ class Paints:
             if not self.conds:
                 self.event.set()
 
-        app._display = display
+        app.post_display_hook = hook
 
     def expect(self, conds: dict[str, Callable[[], bool]]) -> None:
         """Watch the next paints for ``conds`` (call before the action, or before the app starts)."""
@@ -304,7 +303,7 @@ def _settings(db: Path) -> Any:
 
 
 async def _child_startup(db: Path, outbox: Path, spawned: float | None) -> dict[str, Any]:
-    from mailsync.store import Store
+    from mailsync.store.engine import Store
     from tui.app import GraceboxApp, freeze_gc
 
     settings = _settings(db)
@@ -327,7 +326,7 @@ async def _child_startup(db: Path, outbox: Path, spawned: float | None) -> dict[
 async def _child_keys(db: Path, outbox: Path, rounds: int, word: str) -> dict[str, Any]:
     from textual.widgets import Input
 
-    from mailsync.store import Store
+    from mailsync.store.engine import Store
     from tui.app import GraceboxApp, freeze_gc
     from tui.screens.inbox import FILTER_CYCLE
 
@@ -346,8 +345,6 @@ async def _child_keys(db: Path, outbox: Path, rounds: int, word: str) -> dict[st
         lst = inbox.request_list
         detail = inbox.detail
         await paints.wait(None, 0.0)
-        driver = app._driver
-        assert driver is not None
 
         def moved(index: int) -> dict[str, Callable[[], bool]]:
             def row_shown() -> bool:
@@ -374,7 +371,7 @@ async def _child_keys(db: Path, outbox: Path, rounds: int, word: str) -> dict[st
             await quiet()
             cpu0 = time.process_time()
             start = time.perf_counter()
-            driver.send_message(_key_event(key))
+            app.post_message(_key_event(key))
             for part, (secs, cpu_s) in (await paints.wait(conds, start, cpu0)).items():
                 label = name if part == "list" else f"{name}: detail shown"
                 wall.setdefault(label, []).append(secs * 1000)
@@ -457,8 +454,8 @@ def main() -> None:
     else:
         print(f"using the cached database {db}", file=sys.stderr)
     # one warm-up open: creates a missing search index (timed on its own) and warms the OS page cache
-    from mailsync import search
-    from mailsync.store import Store
+    from mailsync.store import search
+    from mailsync.store.engine import Store
 
     t = time.perf_counter()
     store = Store(f"sqlite:///{db}")
@@ -508,16 +505,16 @@ def main() -> None:
           f"process CPU time (all threads) over the same span. Search typed {args.word!r} one key at a time "
           f"(debounce {keys.get('debounce', 0):g} s; {keys.get('hits', 0):,} matches for the whole word).")
     print()
-    print("Store queries behind a list change (tui.data.load_page: count + one page of 100), median of 5:")
+    print("Store queries behind a list change (service.inbox.load_page: count + one page of 100), median of 5:")
     print(f"{'query':<{w}} {'ms':>9} {'matches':>9}")
     for label, ms, total in db_rows:
         print(f"{label:<{w}} {ms:>9.1f} {total:>9,}")
 
 
 def db_figures(store: Any, word: str) -> list[tuple[str, float, int]]:
-    """(label, median ms, total) of ``tui.data.load_page`` for each filter, the last page, and each
+    """(label, median ms, total) of ``mailsync.service.inbox.load_page`` for each filter, the last page, and each
     prefix of ``word`` plus a very common word."""
-    from tui import data
+    from mailsync.service import inbox as data
     from tui.screens.inbox import FILTER_CYCLE
 
     def timed(q: Any, offset: int = 0) -> tuple[float, int]:

@@ -1,4 +1,4 @@
-"""Errors graded by what they abort, each carrying the process exit code (DESIGN "Commands").
+"""Errors graded by what they abort, each carrying the process exit code (README "Commands").
 
 * ``ConfigError`` (78): the configuration is invalid; the message names the file, the key and the fix.
 * ``ServerUnreachable`` (75): connect/timeout failures; cron retries.

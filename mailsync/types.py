@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-#: Flag code -> slug, as in the JSON contract (DESIGN.md) and the article's red flags 1-7.
+#: Flag code -> slug, as in the JSON contract (README "Commands") and the article's red flags 1-7.
 FLAG_SLUGS: dict[str, str] = {
     "RF1": "selling",
     "RF2": "reputation",
@@ -155,7 +155,7 @@ class CheckContext:
     """Everything the checker may know besides the message; built once per sync (``store.build_context``).
 
     Addresses are lower-case. ``known_addresses``: To/Cc of Sent messages plus positive/neutral contacts
-    (README "Known"). ``known_names``: lower-case display names of those, for notification relays.
+    (README "Red flags": "Known"). ``known_names``: lower-case display names of those, for notification relays.
     ``known_threads``: Message-IDs of mail the user sent (a reply to one comes from someone known).
     ``user_examples``: the user's corrections as learning vectors (``checker.learn``).
     ``accepted_30d`` / ``accepted_7d``: count of ``accept`` decisions in the rolling windows (RF5/RF6).

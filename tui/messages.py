@@ -1,7 +1,7 @@
-"""Typed messages that workers post back to the App (results of sync, send and store operations).
+"""Typed messages that jobs post back to the App (results of sync, send and store operations).
 
-Workers (``@work(thread=True)``) do all network and SQL; widgets only receive these. ``post_message`` is
-thread-safe, so a worker posts them directly.
+Jobs (``jobs.JobRunner``, in thread workers) do all network and SQL; widgets only receive these, with plain
+data from ``mailsync.service``. ``post_message`` is thread-safe, so a job posts them directly.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from .data import Detail, Page, ReplyDraft
+from mailsync.service.inbox import Detail, Page
+from mailsync.service.replies import ReplyDraft
 
 
 @dataclass

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from mailsync.safe_text import display_safe as _display_safe
-from mailsync.safe_text import looks_like_other_address, truncate_cells
+from mailsync.service.handles import display_safe as _display_safe
+from mailsync.service.handles import looks_like_other_address, truncate_cells
 
 
 def display_safe(s: str | None, *, single_line: bool = False) -> str:

@@ -48,6 +48,17 @@ _STOP = frozenset(_STOP_WORDS.split())
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
 
 
+#: RF1 needs a sentence at least this likely to be about the offer: a message head alone leans on how common its
+#: judgment is in the corpus (a bare "Hi" is no pitch). Costs nothing on dev. Favours and questions get no such
+#: floor: their sentence heads are shy and the floor cost recall on dev (RF3 0.94 -> 0.87 at 0.1).
+SENTENCE_FLOOR = 0.25
+
+
+def _has(j: Judgments, label: str) -> bool:
+    col = SENTENCE_LABELS.index(label)
+    return bool(j.scores.shape[0]) and float(j.scores[:, col].max()) >= SENTENCE_FLOOR
+
+
 @dataclass(frozen=True, slots=True)
 class Cuts:
     """Probability cut per judgment name (CUT_NAMES)."""
@@ -124,7 +135,7 @@ def flag_hits(facts: Facts, j: Judgments, sents: list[Sentence], author: str, ct
     p, nd = _judged("RF1", j, ctx)
     pts = 10 * p * _weight("selling", ctx)
     rf1 = _phrase_hits("RF1", "selling-phrase", author, ctx)
-    if pts >= cuts.points_needed("RF1", "selling", ctx):
+    if pts >= cuts.points_needed("RF1", "selling", ctx) and _has(j, "offer"):
         offer = int(np.sum(j.scores[:, 0] >= 0.5)) if j.scores.shape[0] else 0
         reader = int(np.sum(j.scores[:, 1] >= 0.5)) if j.scores.shape[0] else 0
         ev = [f"{offer} of {n_sent} sentences are about their offer; "
@@ -139,8 +150,9 @@ def flag_hits(facts: Facts, j: Judgments, sents: list[Sentence], author: str, ct
     p, nd = _judged("RF2", j, ctx)
     pts = 10 * p * _weight("ethics-bending-ask", ctx)
     if pts >= cuts.points_needed("RF2", "unethical", ctx):
-        rf2.append(_hit("RF2", "ethics-bending-ask", pts,
-                        _top(j, sents, "unethical", 2, 0.3) + _learned(nd, "bending ethics")))
+        top = _top(j, sents, "unethical", 2, 0.3) or _top(j, sents, "unethical", 1, 0.0)
+        whole = f"the message as a whole reads as an ask that bends ethics ({j.message['unethical']:.2f})"
+        rf2.append(_hit("RF2", "ethics-bending-ask", pts, [whole, *top, *_learned(nd, "bending ethics")]))
     out += rf2 + _phrase_hits("RF2", "reputation-phrase", author, ctx)
 
     if not facts.known:
@@ -150,7 +162,9 @@ def flag_hits(facts: Facts, j: Judgments, sents: list[Sentence], author: str, ct
         if pts >= cuts.points_needed("RF3", "favour", ctx):
             kind = _KIND_WORDS.get(j.favour_kind or "other", "a favour")
             asks = [x + f" ({kind})" for x in _top(j, sents, "ask", 1, 0.0)]
-            out.append(_hit("RF3", "favour-from-stranger", pts, asks + [stranger] + _learned(nd, "asking a favour")))
+            whole = f"the message as a whole reads as asking a favour ({j.message['favour']:.2f})"
+            out.append(_hit("RF3", "favour-from-stranger", pts,
+                            [whole, *asks, stranger, *_learned(nd, "asking a favour")]))
         else:
             for h in _phrase_hits("RF3", "premature-ask-phrase", author, ctx):
                 out.append(FlagHit(h.code, h.slug, h.rule, h.points, (*h.evidence, stranger), h.description))

@@ -13,7 +13,7 @@
   N messages;
 * ``smtp_config()``: the matching ``[smtp]`` config table.
 
-Facts behind the choices are in TEST-SERVERS.md of the project notes: ``port=0`` does not work with the
+Facts behind the choices: ``port=0`` does not work with the
 Controller, so a free port is picked first (and retried if taken meanwhile); AUTH is offered on SMTPS only with
 ``auth_require_tls=False``.
 """

@@ -1,4 +1,4 @@
-"""The ``c`` dialog: correct the red flags of one request (issue 3 item 5).
+"""The ``c`` dialog: correct the red flags of one request (README "Keys": c).
 
 Lists RF1..RF7 with the state of each on the request: flagged, not flagged, dismissed by you, added by you.
 Enter on a line dismisses with (code, action): "dismiss" a flag that is there, "add" one that is not, or

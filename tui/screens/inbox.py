@@ -1,13 +1,14 @@
 """The inbox screen: request list beside the detail, search box, status line, footer.
 
-Keys here act on the highlighted request; the App runs the workers (``GraceboxApp`` methods).
+Keys here act on the highlighted request: the screen posts a request (``tui.requests``) up to the App,
+which runs the job.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,16 +18,18 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from ..data import FOLLOWUPS, Page, Query
+from mailsync.service.inbox import FOLLOWUPS, Page, Query
+
+from .. import requests as rq
 from ..widgets.detail import DetailView
 from ..widgets.meter import TopBar
-from ..widgets.request_list import AGE_W, BADGE_W, SENDER_W, STATUS_W, RequestList
+from ..widgets.request_list import RequestList
+from ..widgets.rows import AGE_W, BADGE_W, SENDER_W, STATUS_W
 
 if TYPE_CHECKING:
-    from ..app import GraceboxApp
-    from ..data import Detail, IntroView
+    from mailsync.service.inbox import Detail, IntroView
 
-#: The order ``f`` cycles through (DESIGN "TUI").
+#: The order ``f`` cycles through (README "Keys").
 FILTER_CYCLE = ("all", "new", "flagged", "clean", "replied")
 
 
@@ -66,11 +69,6 @@ class InboxScreen(Screen[None]):
         self.query_ = Query()
         self._search_timer: Timer | None = None
         self._status_note = ""
-
-    @property
-    def gapp(self) -> GraceboxApp:
-        """The running GraceboxApp."""
-        return cast("GraceboxApp", self.app)
 
     def compose(self) -> ComposeResult:
         """Build the widgets."""
@@ -216,13 +214,13 @@ class InboxScreen(Screen[None]):
         """``r`` / ``1`` / ``2``: open the reply editor with the suggested scenario or the one given."""
         pk = self._current()
         if pk is not None:
-            self.gapp.open_reply(pk, scenario)
+            self.post_message(rq.OpenReply(pk, scenario))
 
     def action_archive(self) -> None:
         """``a``: archive the highlighted request (again: move it back)."""
         pk = self._current()
         if pk is not None:
-            self.gapp.archive(pk)
+            self.post_message(rq.ToggleArchive(pk))
 
     def action_note(self) -> None:
         """``x``: note a negative experience with the sender (RF4), then re-check their requests."""
@@ -233,10 +231,10 @@ class InboxScreen(Screen[None]):
         if not row.from_address:
             self.notify("This request has no sender address to note.", severity="warning")
             return
-        self.gapp.ask_note(row.id, row.from_name, row.from_address)
+        self.post_message(rq.NoteSender(row.id, row.from_name, row.from_address))
 
     def action_corrections(self) -> None:
-        """``c``: correct the red flags of the highlighted request (issue 3 item 5)."""
+        """``c``: correct the red flags of the highlighted request (README "Keys": c)."""
         pk = self._current()
         if pk is None:
             return
@@ -245,13 +243,13 @@ class InboxScreen(Screen[None]):
             self.notify("The request is still loading; try again.", severity="warning")
             return
         flagged = {h.code for h in d.hits if h.rule != "corrected-by-you"} | {h.code for h in d.capacity}
-        self.gapp.ask_corrections(pk, d.message.subject, flagged, dict(d.corrections))
+        self.post_message(rq.CorrectFlags(pk, d.message.subject, flagged, dict(d.corrections)))
 
     def action_accept_mark(self) -> None:
         """``y``: mark the highlighted request "accepted: I'll take this one" (again: remove the mark)."""
         pk = self._current()
         if pk is not None:
-            self.gapp.toggle_accept(pk)
+            self.post_message(rq.ToggleAccept(pk))
 
     def _open_intro(self, states: tuple[str, ...]) -> tuple[Detail, IntroView] | None:
         pk = self._current()
@@ -270,17 +268,17 @@ class InboxScreen(Screen[None]):
         return d, found[0]
 
     def action_intro_agreed(self) -> None:
-        """``i``: the referral agreed: mark it and confirm sending the introduction to both (issue 3 item 7)."""
+        """``i``: the referral agreed: mark it and confirm sending the introduction to both (README "Keys")."""
         got = self._open_intro(("asked", "agreed"))
         if got is not None:
             d, iv = got
-            self.gapp.intro_agreed(d.message.id or 0, d.message.from_name, d.message.from_address, iv)
+            self.post_message(rq.IntroAgreed(d.message.id, d.message.from_name, d.message.from_address, iv))
 
     def action_intro_declined(self) -> None:
         """``I``: the referral declined: mark it; the requester's details are never sent."""
         got = self._open_intro(("asked", "agreed"))
         if got is not None:
-            self.gapp.intro_declined(got[0].message.id or 0, got[1].id)
+            self.post_message(rq.IntroDeclined(got[0].message.id, got[1].id))
 
     def action_followups(self) -> None:
         """``F``: list the follow-ups due after the break (the "followups" filter)."""

@@ -1,4 +1,4 @@
-"""Introductions with consent in the TUI (issue 3 item 7): pick a referral, confirm the consent request,
+"""Introductions with consent in the TUI (README "Keys": ctrl+r, i, I): pick a referral, confirm the consent request,
 confirm the introduction. Modal screens and the messages the workers post; no SQL or network here."""
 
 from __future__ import annotations

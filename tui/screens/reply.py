@@ -8,39 +8,26 @@ bindings. A notification-relay request can't be answered by mail: ctrl+s copies 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static, TextArea
 
+from mailsync.service.handles import reply_subject
+from mailsync.service.replies import ReplyDraft, edit_externally
 from mailsync.types import Referral
 
-from ..data import ReplyDraft, edit_externally
+from .. import requests as rq
 from ..safe import safe_text
 from ..widgets.detail import SCENARIO_LABELS
 from .confirm import ConfirmSend, recipients_text
 from .introductions import ConfirmText, IntroSent, ReferralPicker, SuggestionsLoaded, consent_question
 
-if TYPE_CHECKING:
-    from ..app import GraceboxApp
-
 #: The order ctrl+t switches through.
 SCENARIOS = ("scenario1", "scenario2", "accept")
-
-
-def reply_subject(subject: str) -> str:
-    """ "Re: " + subject, not doubled (compose.reply_subject when it exists)."""
-    try:
-        from mailsync.compose import reply_subject as rs
-
-        return rs(subject)
-    except ImportError:  # pragma: no cover - before compose.py lands
-        return subject if subject.lower().startswith("re:") else f"Re: {subject}"
 
 
 class ReplyScreen(Screen[None]):
@@ -62,19 +49,16 @@ class ReplyScreen(Screen[None]):
     #: Seconds after the last change before the draft is saved.
     autosave_delay: float = 1.0
 
-    def __init__(self, message_pk: int, scenario: str | None) -> None:
+    def __init__(self, message_pk: int, scenario: str | None, *, can_send: bool = True) -> None:
         super().__init__()
         self.message_pk = message_pk
+        #: False when sending is off (no ``[smtp]``, not the demo): drafting still works.
+        self.can_send = can_send
         self.scenario = scenario
         self.draft: ReplyDraft | None = None
         self._saved_text: str | None = None
         self._timer: Timer | None = None
         self.closed = False
-
-    @property
-    def gapp(self) -> GraceboxApp:
-        """The running GraceboxApp."""
-        return cast("GraceboxApp", self.app)
 
     def compose(self) -> ComposeResult:
         """Build the widgets."""
@@ -91,7 +75,7 @@ class ReplyScreen(Screen[None]):
         self.query_one("#reply-notice", Static).display = False
         if self.app.is_headless:
             self.query_one(TextArea).cursor_blink = False
-        self.gapp.prepare_reply(self.message_pk, self.scenario)
+        self.post_message(rq.PrepareReply(self.message_pk, self.scenario))
 
     @property
     def text(self) -> str:
@@ -134,7 +118,7 @@ class ReplyScreen(Screen[None]):
             n.append("\nctrl+s copies the finished text to the clipboard.")
             notice.update(n)
             notice.display = True
-        elif not self.gapp.can_send():
+        elif not self.can_send:
             notice.update(Text("No [smtp] in the config: drafting works, sending needs an [smtp] table."))
             notice.display = True
         else:
@@ -179,7 +163,7 @@ class ReplyScreen(Screen[None]):
         if text == self._saved_text:
             return
         self._saved_text = text
-        self.gapp.save_draft(self.message_pk, self.scenario or self.draft.scenario, text)
+        self.post_message(rq.SaveDraft(self.message_pk, self.scenario or self.draft.scenario, text))
 
     def draft_saved(self, reply_id: int | None, error: str | None) -> None:
         """The App reports a finished draft save."""
@@ -199,7 +183,7 @@ class ReplyScreen(Screen[None]):
             return
         cur = self.scenario or self.draft.scenario
         nxt = SCENARIOS[(SCENARIOS.index(cur) + 1) % len(SCENARIOS)] if cur in SCENARIOS else SCENARIOS[0]
-        self.gapp.rerender(self.message_pk, nxt, list(self.draft.hits))
+        self.post_message(rq.RerenderReply(self.message_pk, nxt, list(self.draft.hits)))
 
     def action_external_editor(self) -> None:
         """ctrl+e: edit the text in $VISUAL/$EDITOR (the app is suspended meanwhile)."""
@@ -230,7 +214,7 @@ class ReplyScreen(Screen[None]):
             self.set_status("Copied the reply to the clipboard: paste it on the site.")
             self.notify("Reply copied to the clipboard.")
             return
-        if not self.gapp.can_send():
+        if not self.can_send:
             self.save_now()
             self.notify("Sending needs [smtp] in the config. Draft saved.", severity="warning")
             return
@@ -246,11 +230,11 @@ class ReplyScreen(Screen[None]):
         if self._timer is not None:
             self._timer.stop()
         self.closed = True
-        self.gapp.send_reply(self.message_pk, self.scenario or self.draft.scenario, self.text,
-                             list(self.draft.recipients))
+        self.post_message(rq.SendReply(self.message_pk, self.scenario or self.draft.scenario, self.text,
+                                       list(self.draft.recipients)))
         self.app.pop_screen()
 
-    # --- introductions with consent (issue 3 item 7) ------------------------------------------------
+    # --- introductions with consent (README "Keys": ctrl+r, i, I) ------------------------------------------------
     def action_referrals(self) -> None:
         """ctrl+r: for an RF7 request, list the referrals whose topics match; choosing one asks them first."""
         d = self.draft
@@ -260,17 +244,7 @@ class ReplyScreen(Screen[None]):
             self.set_status("No RF7 (out of depth) on this request: no introduction to suggest.")
             return
         self.set_status("Looking for referrals…")
-        self._suggest(self.message_pk)
-
-    @work(thread=True, group="intro", exit_on_error=False)
-    def _suggest(self, message_pk: int) -> None:
-        from ..intro_data import suggestions
-
-        try:
-            sg = suggestions(self.gapp.store, self.gapp.settings, message_pk, self.gapp.clock())
-            self.post_message(SuggestionsLoaded(sg.topic, list(sg.referrals), sg.asked))
-        except Exception as exc:  # noqa: BLE001 - shown as one line
-            self.post_message(SuggestionsLoaded("", [], {}, str(exc).splitlines()[0] if str(exc) else "error"))
+        self.post_message(rq.FindReferrals(self.message_pk))
 
     def on_suggestions_loaded(self, msg: SuggestionsLoaded) -> None:
         """Show the referral picker (or say why not)."""
@@ -286,31 +260,20 @@ class ReplyScreen(Screen[None]):
             if r is None:
                 self.query_one(TextArea).focus()
                 return
-            if not self.gapp.can_send():
+            if not self.can_send:
                 self.set_status("Sending needs [smtp] in the config: the consent request was not sent.")
                 return
 
             def confirmed(ok: bool | None) -> None:
                 if ok:
                     self.set_status(f"Asking {r.name}…")
-                    self._ask(self.message_pk, r)
+                    self.post_message(rq.AskConsent(self.message_pk, r))
                 else:
                     self.query_one(TextArea).focus()
 
             self.app.push_screen(ConfirmText(consent_question(r)), confirmed)
 
         self.app.push_screen(ReferralPicker(msg.topic, msg.referrals, msg.asked), chosen)
-
-    @work(thread=True, group="intro", exit_on_error=False)
-    def _ask(self, message_pk: int, referral: Referral) -> None:
-        from ..intro_data import ask_consent
-
-        try:
-            out = ask_consent(self.gapp.store, self.gapp.settings, message_pk, referral, self.gapp.clock(),
-                              self.gapp.demo_outbox)
-            self.post_message(IntroSent("consent", out.state, out.detail))
-        except Exception as exc:  # noqa: BLE001 - shown as one line
-            self.post_message(IntroSent("consent", "failed", str(exc).splitlines()[0] if str(exc) else "error"))
 
     def on_intro_sent(self, msg: IntroSent) -> None:
         """Report the consent request's outcome."""

@@ -1,7 +1,7 @@
 """The request detail: headers, one card per red flag (evidence, points, the article's reasoning), body.
 
-Every mail string is shown through ``safe_text`` as plain ``Text``. Data arrives as ``data.Detail`` from
-the App's worker; this widget never touches the store.
+Every mail string is shown through ``safe_text`` as plain ``Text``. Data arrives as ``service.inbox.Detail``
+(plain dataclasses) from the App's jobs; this widget never touches the store.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
+from mailsync.service.inbox import BODY_LIMIT, Detail
 from mailsync.types import FlagHit
 
-from ..data import BODY_LIMIT, Detail
 from ..safe import name_hides_address, safe_text
 from .badges import component_class
-from .request_list import age_text
+from .rows import age_text
 
 #: How each suggestion reads in the detail view.
 SCENARIO_LABELS = {
@@ -33,11 +33,11 @@ SCENARIO_LABELS = {
 
 
 def reasoning_for(code: str) -> str | None:
-    """The article's reasoning for ``code`` from ``checker.REASONING`` (None when the checker has none)."""
-    from mailsync import checker  # loaded by the worker that brought the detail
+    """The article's reasoning for ``code`` (``service.inbox.reasoning_for``; the checker was loaded by the
+    worker that brought the detail)."""
+    from mailsync.service.inbox import reasoning_for as reasoning
 
-    table = getattr(checker, "REASONING", None) or {}
-    return table.get(code)
+    return reasoning(code)
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•+]|\d+[.)])\s")
@@ -190,9 +190,9 @@ class DetailView(VerticalScroll, can_focus=True):
             v.append(" · a notification: answer on the site, not by mail")
             line("Via", v)
         if m.reply_to:
-            line("Reply-To", Text(", ").join(_addr_text(a.get("name"), a.get("address")) for a in m.reply_to))
+            line("Reply-To", Text(", ").join(_addr_text(a.name, a.address) for a in m.reply_to))
         if m.to_addrs:
-            line("To", Text(", ").join(_addr_text(a.get("name"), a.get("address")) for a in m.to_addrs[:5]))
+            line("To", Text(", ").join(_addr_text(a.name, a.address) for a in m.to_addrs[:5]))
         when = m.date or m.internaldate
         if when is not None:
             if when.tzinfo is None:

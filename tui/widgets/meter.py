@@ -1,4 +1,4 @@
-"""The header bar: app name (and DEMO), and the RF5/RF6 meter (``inbox.meter(...).text()``)."""
+"""The header bar: app name (and DEMO), and the RF5/RF6 meter (``service.inbox.meter_text``)."""
 
 from __future__ import annotations
 

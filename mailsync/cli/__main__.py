@@ -1,0 +1,7 @@
+"""``python -m mailsync.cli``: the ``gracebox`` command."""
+
+import sys
+
+from . import main
+
+sys.exit(main())
