@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT.parent))
 
 from mailsync.checker.sentences import Sentence, normalise, split  # noqa: E402
 from mailsync.config import settings_from_dict  # noqa: E402
-from mailsync.inbox import make_context  # noqa: E402
-from mailsync.parse import parse  # noqa: E402
+from mailsync.mail.parse import parse  # noqa: E402
+from mailsync.store.context import make_context  # noqa: E402
 from mailsync.types import CheckContext, ParsedMessage  # noqa: E402
 
 _TAG = re.compile(r"<[^>]*>")

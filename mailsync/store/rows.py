@@ -165,23 +165,47 @@ def prepare(folder: str, uid: int | None, raw: bytes, ctx: CheckContext) -> Prep
     return prepare_parsed(folder, uid, raw, parsed, ok, ctx, warns)
 
 
+def prepare_batch(folder: str, items: Sequence[tuple[int | None, bytes]], ctx: CheckContext) -> list[Prepared]:
+    """``prepare`` for each (uid, raw) pair, in order, with one checker pass for the batch (``check_many``
+    embeds every sentence at once: about twice as fast per message). When the batch check fails, each message
+    is checked alone, so one bad message costs only its own flags."""
+    parsed: list[tuple[ParsedMessage, bool, list[str]]] = []
+    for uid, raw in items:
+        try:
+            parsed.append((parse_bytes(raw), True, []))
+        except Exception as exc:  # noqa: BLE001 - a bad message aborts only itself
+            parsed.append((placeholder(f"parse failed: {type(exc).__name__}"), False,
+                           [f"{folder} UID {uid}: could not be parsed ({type(exc).__name__}); stored raw"]))
+    try:
+        batch = checker.check_many([p for p, _ok, _w in parsed], ctx)
+    except Exception:  # noqa: BLE001 - fall back to one at a time (prepare_parsed reports the culprit)
+        return [prepare_parsed(folder, uid, raw, p, ok, ctx, w)
+                for (uid, raw), (p, ok, w) in zip(items, parsed, strict=True)]
+    return [prepare_parsed(folder, uid, raw, p, ok, ctx, w, hits=hits)
+            for (uid, raw), (p, ok, w), hits in zip(items, parsed, batch, strict=True)]
+
+
 def prepare_parsed(folder: str, uid: int | None, raw: bytes, parsed: ParsedMessage, parsed_ok: bool,
-                   ctx: CheckContext | None, warnings: Sequence[str] = ()) -> Prepared:
+                   ctx: CheckContext | None, warnings: Sequence[str] = (),
+                   hits: Sequence[FlagHit] | None = None) -> Prepared:
     """Check an already parsed message and build its Message columns (see ``Prepared``). A checker
     exception stores it without flags and adds a warning; ``parsed_ok`` False marks the row's
-    parse_warnings ("message could not be parsed" when the parser gave none)."""
+    parse_warnings ("message could not be parsed" when the parser gave none). ``hits``: the checker's result
+    when the caller has it already (``prepare_batch``)."""
     warns = list(warnings)
-    try:
-        hits, checked = list(checker.check(parsed, ctx or CheckContext())), True
-    except Exception as exc:  # noqa: BLE001 - a checker bug on one message must not stop the sync
-        where = f"{folder} UID {uid}" if uid is not None else folder
-        warns.append(f"{where}: checker failed ({type(exc).__name__}); stored without flags")
-        hits, checked = [], False
+    checked = True
+    if hits is None:
+        try:
+            hits = list(checker.check(parsed, ctx or CheckContext()))
+        except Exception as exc:  # noqa: BLE001 - a checker bug on one message must not stop the sync
+            where = f"{folder} UID {uid}" if uid is not None else folder
+            warns.append(f"{where}: checker failed ({type(exc).__name__}); stored without flags")
+            hits, checked = [], False
     fields = message_fields(parsed, raw)
     del fields["raw"]
     if not parsed_ok and not fields["parse_warnings"]:
         fields["parse_warnings"] = ["message could not be parsed"]
-    return Prepared(uid, fields, hits, checked, [" ".join(w.split()) for w in warns], parsed_ok)
+    return Prepared(uid, fields, list(hits), checked, [" ".join(w.split()) for w in warns], parsed_ok)
 
 
 # --- the check context -------------------------------------------------------------------------------

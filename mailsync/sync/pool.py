@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..store.rows import Prepared, prepare
+from ..store.rows import Prepared, prepare_batch
 from ..types import CheckContext
 from . import limits
 
@@ -27,8 +27,8 @@ def _pool_init(folder: str, ctx: CheckContext) -> None:
 
 
 def _pool_prepare(items: list[tuple[int | None, bytes]]) -> list[Prepared]:
-    """Pool task: ``prepare`` each (uid, raw) with the worker's folder and context."""
-    return [prepare(_WORKER["folder"], uid, raw, _WORKER["ctx"]) for uid, raw in items]
+    """Pool task: ``prepare_batch`` the (uid, raw) pairs with the worker's folder and context."""
+    return prepare_batch(_WORKER["folder"], items, _WORKER["ctx"])
 
 
 def pool_size(count: int) -> int:
@@ -74,7 +74,7 @@ class _Preparer:
         return self.pool is not None
 
     def _here(self, items: Sequence[tuple[int | None, bytes]]) -> list[Prepared]:
-        return [prepare(self.folder, uid, raw, self.ctx) for uid, raw in items]
+        return prepare_batch(self.folder, items, self.ctx)
 
     def submit(self, items: Sequence[tuple[int | None, bytes]]) -> _Result:
         """Start preparing ``items`` ((uid, raw bytes) pairs); returns a callable giving the Prepared list in
