@@ -142,12 +142,14 @@ class UserExample:
     """One of the user's own judgments, for the checker to learn from (issue "learns from its user").
 
     ``vector``: the message's unit embedding (``checker.message_vector``); ``code``: "RF1".."RF7";
-    ``present``: True when the user said the flag applies (added, or kept), False when dismissed.
+    ``present``: True when the user said the flag applies (added, or kept), False when dismissed. ``identity``:
+    the corrected request's Message-ID (a request is never its own example: its correction is shown as such).
     """
 
     vector: tuple[float, ...]
     code: str
     present: bool
+    identity: str = ""
 
 
 @dataclass(frozen=True, slots=True)

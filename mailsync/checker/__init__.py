@@ -13,6 +13,7 @@ pooled into message judgments), ``facts`` (known, lists, contacts), ``flags`` (t
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Sequence
 from functools import lru_cache
@@ -67,6 +68,8 @@ def _cuts() -> Cuts:
 def judge_many(messages: Sequence[ParsedMessage], context: CheckContext
                ) -> list[tuple[list[Sentence], str, Judgments]]:
     """Sentences, author text and Judgments of each message (one embedding pass for the batch)."""
+    if not messages:
+        return []
     docs: list[list[Sentence]] = []
     authors: list[str] = []
     texts: list[str] = []
@@ -88,7 +91,12 @@ def check_many(messages: Sequence[ParsedMessage], context: CheckContext) -> list
     out: list[list[FlagHit]] = []
     for m, (sents, author, j) in zip(messages, judge_many(messages, context), strict=True):
         f = facts(m, context)
-        out.append([] if f.own else flag_hits(f, j, sents, author, context, cuts))
+        ctx = context
+        if m.message_id and any(e.identity == m.message_id for e in context.user_examples):
+            # a request is never its own example: its own correction is shown as the user's, not learned
+            ctx = dataclasses.replace(context, user_examples=tuple(
+                e for e in context.user_examples if e.identity != m.message_id))
+        out.append([] if f.own else flag_hits(f, j, sents, author, ctx, cuts))
     return out
 
 

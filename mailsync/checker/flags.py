@@ -99,7 +99,8 @@ def _learned(n: Nudge, what: str) -> list[str]:
     if n.like_present:
         out.append(f"like {n.like_present} message{'s' if n.like_present != 1 else ''} you marked as {what}")
     if n.like_absent:
-        out.append(f"like {n.like_absent} message{'s' if n.like_absent != 1 else ''} you said were not {what}")
+        out.append(f"like {n.like_absent} message{'s' if n.like_absent != 1 else ''} you said "
+                   f"{'were' if n.like_absent != 1 else 'was'} not {what}")
     return out
 
 
@@ -136,10 +137,12 @@ def flag_hits(facts: Facts, j: Judgments, sents: list[Sentence], author: str, ct
     pts = 10 * p * _weight("selling", ctx)
     rf1 = _phrase_hits("RF1", "selling-phrase", author, ctx)
     if pts >= cuts.points_needed("RF1", "selling", ctx) and _has(j, "offer"):
-        offer = int(np.sum(j.scores[:, 0] >= 0.5)) if j.scores.shape[0] else 0
-        reader = int(np.sum(j.scores[:, 1] >= 0.5)) if j.scores.shape[0] else 0
-        ev = [f"{offer} of {n_sent} sentences are about their offer; "
-              + (f"{reader} about you or what you share" if reader else "none about you or what you share")]
+        # expected counts (the sum of the sentence probabilities), steadier than counting those above 0.5
+        offer = round(float(j.scores[:, 0].sum())) if j.scores.shape[0] else 0
+        reader = round(float(j.scores[:, 1].sum())) if j.scores.shape[0] else 0
+        ev = [f"about {offer} of {n_sent} sentences are about their offer; "
+              + (f"about {reader} about you or what you share" if reader else "none about you or what you share")
+              + f" (selling {p:.2f}; fires at {cuts.points_needed('RF1', 'selling', ctx):.1f} points)"]
         rf1.insert(0, _hit("RF1", "selling", pts, ev + _top(j, sents, "offer") + _learned(nd, "selling")))
     out += rf1
 
@@ -151,7 +154,8 @@ def flag_hits(facts: Facts, j: Judgments, sents: list[Sentence], author: str, ct
     pts = 10 * p * _weight("ethics-bending-ask", ctx)
     if pts >= cuts.points_needed("RF2", "unethical", ctx):
         top = _top(j, sents, "unethical", 2, 0.3) or _top(j, sents, "unethical", 1, 0.0)
-        whole = f"the message as a whole reads as an ask that bends ethics ({j.message['unethical']:.2f})"
+        whole = (f"the message as a whole reads as an ask that bends ethics ({j.message['unethical']:.2f}; fires at "
+                 f"{cuts.points_needed('RF2', 'unethical', ctx):.1f} points)")
         rf2.append(_hit("RF2", "ethics-bending-ask", pts, [whole, *top, *_learned(nd, "bending ethics")]))
     out += rf2 + _phrase_hits("RF2", "reputation-phrase", author, ctx)
 
@@ -160,9 +164,10 @@ def flag_hits(facts: Facts, j: Judgments, sents: list[Sentence], author: str, ct
         pts = 10 * p * _weight("favour-from-stranger", ctx)
         stranger = f"no earlier mail with {facts.who}"
         if pts >= cuts.points_needed("RF3", "favour", ctx):
-            kind = _KIND_WORDS.get(j.favour_kind or "other", "a favour")
-            asks = [x + f" ({kind})" for x in _top(j, sents, "ask", 1, 0.0)]
-            whole = f"the message as a whole reads as asking a favour ({j.message['favour']:.2f})"
+            kind = f" ({_KIND_WORDS[j.favour_kind]})" if j.favour_kind in _KIND_WORDS else ""
+            asks = [x + kind for x in _top(j, sents, "ask", 1, 0.0)]
+            whole = (f"the message as a whole reads as asking a favour ({j.message['favour']:.2f}; fires at "
+                     f"{cuts.points_needed('RF3', 'favour', ctx):.1f} points)")
             out.append(_hit("RF3", "favour-from-stranger", pts,
                             [whole, *asks, stranger, *_learned(nd, "asking a favour")]))
         else:
@@ -200,7 +205,8 @@ def _rf7(j: Judgments, sents: list[Sentence], ctx: CheckContext, cuts: Cuts) -> 
     closest = ctx.expertise[j.closest_expertise] if j.closest_expertise < len(ctx.expertise) else ""
     ev = [f"question {j.scores[qi, col]:.2f}: {quote(q)}",
           f'topic "{topic_words(q)}" is far from your expertise (closest: "{closest}", similarity '
-          f"{j.topic_similarity:.2f})"]
+          f"{j.topic_similarity:.2f}; far {p:.2f}; fires at {cuts.points_needed('RF7', 'off_expertise', ctx):.1f} "
+          "points)"]
     return [_hit("RF7", "out-of-depth", pts, ev + _learned(nd, "out of your depth"))]
 
 

@@ -152,8 +152,8 @@ def expertise_similarity(T: F64, G: F64, expertise_emb: Matrix, heads: dict[str,
 class Judgments:
     """What the text says, for one message. ``scores``: sentence probabilities (n x 5, SENTENCE_LABELS order);
     ``message``: probability per MESSAGE_JUDGMENTS name plus ``off_expertise``; ``favour_kind``: the likeliest
-    kind of the strongest ask (None without sentences); ``question_row``: the likeliest question sentence
-    (-1: none); ``closest_expertise``: index of the expertise phrase nearest its topic (-1: none);
+    kind of the strongest ask when its head gives it at least even odds (else None); ``question_row``: the
+    likeliest question sentence (-1: none); ``closest_expertise``: index of the expertise phrase nearest its topic (-1: none);
     ``topic_similarity``: that similarity; ``vector``: the message's ``learning_vector``, to compare with the
     user's own examples."""
 
@@ -187,7 +187,9 @@ def judge_batch(docs: list[list[Sentence]], emb: Matrix, emb_max: Matrix, expert
         kind = None
         if b > a:
             row = a + int(np.argmax(P[a:b, ask]))
-            kind = FAVOUR_KINDS[int(np.argmax(X[row] @ heads["kind_w"][:, :-1].T + heads["kind_w"][:, -1]))]
+            z = X[row] @ heads["kind_w"][:, :-1].T + heads["kind_w"][:, -1]
+            best = int(np.argmax(z))
+            kind = FAVOUR_KINDS[best] if z[best] >= 0.0 else None  # named only when its head says "likelier yes"
         message = {n: float(M[r, i]) for i, n in enumerate(MESSAGE_JUDGMENTS)}
         message["off_expertise"] = float(off[r]) if closest[r] >= 0 and b > a else 0.0
         out.append(Judgments(P[a:b], message, kind, qrows[r] - a if qrows[r] >= 0 else -1, closest[r],

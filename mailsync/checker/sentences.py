@@ -44,8 +44,11 @@ _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf]|\d{1,2}[.)])\s+")
 _SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|antw|fw|fwd|wg|tr)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
-#: At most this many sentences of one message are judged (a pasted novel must not stall a sync).
-MAX_SENTENCES = 60
+#: At most this many sentences of one message are judged: the first ``MAX_SENTENCES - KEEP_LAST`` and the last
+#: ``KEEP_LAST`` (an ask often hides in the last line). Requests in the corpus have at most 21 (median 8); a long
+#: newsletter or a pasted document must not cost a sync more than a request does.
+MAX_SENTENCES = 30
+KEEP_LAST = 10
 #: A sentence longer than this many characters is cut (the embedding averages tokens; more adds nothing).
 MAX_CHARS = 400
 
@@ -104,37 +107,57 @@ def clean_subject(subject: str) -> str:
     return _SUBJECT_PREFIX.sub("", normalise(subject)).strip()
 
 
+def _block_sentences(block: str) -> list[str]:
+    """The sentences of one paragraph: bullets start a new chunk, chunks split on sentence ends."""
+    buf: list[str] = []
+    chunks: list[str] = []
+    for line in block.split("\n"):
+        t = line.strip()
+        if not t:
+            continue
+        if _BULLET.match(t) and buf:
+            chunks.append(" ".join(buf))
+            buf = []
+        buf.append(t)
+    if buf:
+        chunks.append(" ".join(buf))
+    out = []
+    for chunk in chunks:
+        for t in _SENT_SPLIT.split(chunk):
+            t = " ".join(t.split())
+            if t and _WORD.search(t):
+                out.append(t[:MAX_CHARS])
+    return out
+
+
 def split(subject: str, body: str, author: str | None = None) -> list[Sentence]:
     """Sentences of a message, the cleaned subject first (para -1), then the author's text (``author`` when the
     caller already has ``author_text(body)``): paragraphs on blank lines, bullets as their own sentences,
     sentences on ``.!?`` followed by a capital, digit or mark. Lines without letters (rules, phone numbers) are
-    dropped. At most ``MAX_SENTENCES``."""
+    dropped. At most ``MAX_SENTENCES``: the first ones and the last ``KEEP_LAST`` (paragraphs in between are
+    not even split, so a long mail costs no more than a short one)."""
     raw: list[tuple[str, int]] = []
     subj = clean_subject(subject)
     if subj:
         raw.append((subj, -1))
-    for p_i, block in enumerate(_PARA_SPLIT.split(author if author is not None else author_text(body))):
-        buf: list[str] = []
-        chunks: list[str] = []
-        for line in block.split("\n"):
-            s = line.strip()
-            if not s:
-                continue
-            if _BULLET.match(s) and buf:
-                chunks.append(" ".join(buf))
-                buf = []
-            buf.append(s)
-        if buf:
-            chunks.append(" ".join(buf))
-        for chunk in chunks:
-            for s in _SENT_SPLIT.split(chunk):
-                s = " ".join(s.split())
-                if s and _WORD.search(s):
-                    raw.append((s[:MAX_CHARS], p_i))
-    out = []
-    for i, (text, para) in enumerate(raw[:MAX_SENTENCES]):
-        out.append(Sentence(text, para, i, text.rstrip(" )\"'").endswith("?")))
-    return out
+    blocks = _PARA_SPLIT.split(author if author is not None else author_text(body))
+    front_max = MAX_SENTENCES - KEEP_LAST
+    front: list[tuple[str, int]] = []
+    i = 0
+    while i < len(blocks) and len(front) < front_max:
+        front += [(t, i) for t in _block_sentences(blocks[i])]
+        i += 1
+    back: list[tuple[str, int]] = []
+    j = len(blocks) - 1
+    while j >= i and len(back) < KEEP_LAST:
+        back = [(t, j) for t in _block_sentences(blocks[j])] + back
+        j -= 1
+    if j >= i or len(front) + len(back) > MAX_SENTENCES:  # something in between was left out
+        body_sents = front[:front_max] + back[-KEEP_LAST:]
+    else:
+        body_sents = front + back
+    raw += body_sents
+    return [Sentence(text, para, k, text.rstrip(" )\"'").endswith("?")) for k, (text, para) in enumerate(raw)]
 
 
 def words(text: str) -> list[str]:

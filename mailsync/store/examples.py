@@ -26,5 +26,5 @@ def user_examples(session: Session) -> tuple[UserExample, ...]:
         if m is None or not m.raw:
             continue
         vec = checker.message_vector(parse(bytes(m.raw)))
-        out += [UserExample(vec, c.code, c.action == "add") for c in corr]
+        out += [UserExample(vec, c.code, c.action == "add", identity) for c in corr]
     return tuple(out)

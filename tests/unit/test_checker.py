@@ -259,6 +259,7 @@ def test_check_is_total(m: ParsedMessage) -> None:
 def test_check_many_equals_check_one_by_one() -> None:
     ms = [msg(PITCH), msg(ASK), msg("Hello there", addr="sara@grabbyhire.example")]
     assert checker.check_many(ms, ctx()) == [checker.check(m, ctx()) for m in ms]
+    assert checker.check_many([], ctx()) == []
 
 
 # ---------------------------------------------------------------------------------------- tuning, explain
@@ -327,6 +328,13 @@ def test_corrections_move_similar_mail_and_say_so() -> None:
     added = ctx(user_examples=(UserExample(checker.message_vector(msg(PITCH)), "RF7", True),),
                 tuning=CheckerTuning(thresholds={"RF7": 0.1}))
     assert "RF3" in codes(checker.check(ask, added))  # another flag's example changes nothing here
+
+
+def test_a_request_is_never_its_own_example() -> None:
+    ask = msg(ASK)
+    own = ctx(user_examples=tuple(UserExample(checker.message_vector(ask), "RF3", False, "<t1@postbox.example>")
+                                  for _ in range(3)))
+    assert "RF3" in codes(checker.check(ask, own))
 
 
 def test_a_dissimilar_example_changes_nothing() -> None:
