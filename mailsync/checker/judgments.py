@@ -153,7 +153,8 @@ class Judgments:
     """What the text says, for one message. ``scores``: sentence probabilities (n x 5, SENTENCE_LABELS order);
     ``message``: probability per MESSAGE_JUDGMENTS name plus ``off_expertise``; ``favour_kind``: the likeliest
     kind of the strongest ask when its head gives it at least even odds (else None); ``question_row``: the
-    likeliest question sentence (-1: none); ``closest_expertise``: index of the expertise phrase nearest its topic (-1: none);
+    likeliest question sentence (-1: none); ``closest_expertise``: index of the expertise phrase nearest its
+    topic (-1: none);
     ``topic_similarity``: that similarity; ``vector``: the message's ``learning_vector``, to compare with the
     user's own examples."""
 
