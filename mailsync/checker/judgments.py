@@ -35,10 +35,10 @@ N_POOLED = 4 * len(SENTENCE_LABELS) + 1
 F64 = npt.NDArray[np.float64]
 
 
-def sentence_features(docs: list[list[Sentence]], emb: Matrix, emb_max: Matrix) -> F64:
-    """Rows of [mean embedding (DIM), max-pooled token vectors (DIM), ends with '?', is the subject, relative
-    position, first body sentence, last body sentence] for every sentence of every document, in order (``emb``
-    and ``emb_max`` have one row per sentence)."""
+def sentence_features(docs: list[list[Sentence]], emb: Matrix, emb_max: Matrix | None = None) -> F64:
+    """Rows of [mean embedding (DIM), max-pooled token vectors (DIM, only when ``emb_max`` is given), ends with
+    '?', is the subject, relative position, first body sentence, last body sentence] for every sentence of every
+    document, in order (``emb`` and ``emb_max`` have one row per sentence)."""
     extra: list[tuple[float, float, float, float, float]] = []
     for sents in docs:
         n = len(sents)
@@ -47,12 +47,14 @@ def sentence_features(docs: list[list[Sentence]], emb: Matrix, emb_max: Matrix) 
         for i, s in enumerate(sents):
             extra.append((float(s.question), float(s.para < 0), i / max(1, n - 1), float(i == first),
                           float(i == last)))
-    X = np.empty((len(extra), 2 * DIM + N_EXTRA))
-    X[:, :DIM] = emb
-    X[:, DIM:2 * DIM] = emb_max
-    if extra:
-        X[:, 2 * DIM:] = np.asarray(extra)
-    return X
+    parts: list[F64 | Matrix] = [emb] if emb_max is None else [emb, emb_max]
+    parts.append(np.asarray(extra, dtype=np.float64).reshape(len(extra), N_EXTRA))
+    return np.hstack(parts).astype(np.float64)
+
+
+def uses_max(heads: dict[str, F64]) -> bool:
+    """True when the sentence heads were trained with the max-pooled token vectors too."""
+    return int(heads["s_offer"].shape[0]) - 1 == 2 * DIM + N_EXTRA
 
 
 _STACKED: dict[tuple[int, tuple[str, ...]], tuple[F64, F64]] = {}
@@ -167,11 +169,11 @@ class Judgments:
     vector: F64
 
 
-def judge_batch(docs: list[list[Sentence]], emb: Matrix, emb_max: Matrix, expertise_emb: Matrix,
+def judge_batch(docs: list[list[Sentence]], emb: Matrix, emb_max: Matrix | None, expertise_emb: Matrix,
                 heads: dict[str, F64]) -> list[Judgments]:
     """Judgments for each document from its sentences, their embeddings (mean and max, rows in order) and the
     expertise phrases' embeddings."""
-    X = sentence_features(docs, emb, emb_max)
+    X = sentence_features(docs, emb, emb_max if uses_max(heads) else None)
     P = sentence_scores(X, heads)
     spans = bounds(docs)
     F = pooled(P, spans)
