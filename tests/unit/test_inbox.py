@@ -139,3 +139,28 @@ def test_feedback_export_writes_a_corpus(tmp_path: Path) -> None:
     assert prof["expertise"] == ["team leadership"] and prof["email"] == "me@example.org"
     sent = parse((out / "sent" / "known-001.eml").read_bytes())
     assert sent.to[0].address == "friend@example.org"
+
+
+def test_corrections_and_accepts_become_the_checkers_examples(tmp_path: Path) -> None:
+    from mailsync.store.examples import user_examples
+    from mailsync.store.models import Correction, Decision
+
+    st = settings(tmp_path)
+    store = Store(st.database_url())
+    add(store, 1, [RF3])
+    add(store, 2, [])
+    with store.session() as s:
+        assert user_examples(s) == ()
+        s.add(Correction(identity="<m1@example.org>", code="RF3", action="dismiss"))
+        s.add(Decision(request_identity="<m2@example.org>", kind="accept", source="mark"))
+        s.add(Correction(identity="<m2@example.org>", code="RF1", action="add"))
+        s.add(Correction(identity="<gone@example.org>", code="RF1", action="add"))  # not stored: skipped
+    with store.session() as s:
+        ex = user_examples(s)
+        got = [(e.identity, e.code, e.present) for e in ex]
+        assert got == [("<m1@example.org>", "RF3", False), ("<m2@example.org>", "RF1", True),
+                       ("<m2@example.org>", "RF2", False), ("<m2@example.org>", "RF3", False),
+                       ("<m2@example.org>", "RF7", False)]
+        assert all(len(e.vector) == len(ex[0].vector) > 256 for e in ex)
+        ctx = store_context.build_context(s, st, NOW)
+        assert ctx.user_examples == ex
