@@ -206,8 +206,8 @@ class ImapConnection:
         return {int(u): tuple(_s(f) for f in d.get(b"FLAGS", ())) for u, d in got.items()}
 
     def fetch_envelopes(self, uids: Sequence[int]) -> list[EnvelopeInfo]:
-        """UID FETCH (ENVELOPE INTERNALDATE) for ``uids``: date (envelope date, else internal date) and
-        To/Cc addresses, ordered by UID."""
+        """UID FETCH (ENVELOPE INTERNALDATE) for ``uids``: date (envelope date, else internal date), To/Cc
+        addresses and Message-ID, ordered by UID."""
         if not uids:
             return []
         where = self._selected[0] if self._selected else None
@@ -218,8 +218,10 @@ class ImapConnection:
             d = got[uid]
             env = d.get(b"ENVELOPE")
             when = _utc(getattr(env, "date", None)) or _utc(d.get(b"INTERNALDATE"))
+            mid = getattr(env, "message_id", None)
+            mid = mid.decode("ascii", "replace").strip() if isinstance(mid, bytes) else None
             out.append(EnvelopeInfo(int(uid), when, _env_addrs(getattr(env, "to", None)),
-                                    _env_addrs(getattr(env, "cc", None))))
+                                    _env_addrs(getattr(env, "cc", None)), mid or None))
         return out
 
     def uid_for_message_id(self, folder: str, message_id: str) -> int | None:

@@ -69,13 +69,15 @@ class FetchedMessage:
 
 @dataclass(frozen=True, slots=True)
 class EnvelopeInfo:
-    """The parts of a message's ENVELOPE (RFC 3501 §7.4.2) the Sent scan uses: date (aware UTC or None) and
-    To/Cc mailboxes (addresses lower-case, names RFC 2047-decoded; group markers dropped)."""
+    """The parts of a message's ENVELOPE (RFC 3501 §7.4.2) the Sent scan uses: date (aware UTC or None),
+    To/Cc mailboxes (addresses lower-case, names RFC 2047-decoded; group markers dropped) and the Message-ID
+    (``<...>``, None when absent)."""
 
     uid: int
     date: datetime | None
     to: tuple[Address, ...]
     cc: tuple[Address, ...]
+    message_id: str | None = None
 
 
 def _s(v: Any) -> str:

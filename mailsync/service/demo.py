@@ -36,7 +36,7 @@ from ..mail.parse import parse
 from ..store import context, ingest
 from ..store.engine import Store
 from ..store.files import private_dir
-from ..store.models import Decision, KnownAddress
+from ..store.models import Decision, KnownAddress, SentMessage
 
 #: Days before ``now`` of the seeded ``accept`` decisions: 4 in 30 days, 2 of them in the last 7, which
 #: reaches the demo profile's monthly_capacity (4, RF5) and weekly_limit (2, RF6).
@@ -120,8 +120,11 @@ def _files(sub: str) -> list[Path]:
 
 
 def _remember_sent(session: Session, raw: bytes) -> None:
-    """Record the To/Cc addresses of one sent message as KnownAddress rows (README "Red flags": "Known")."""
+    """Record the To/Cc addresses of one sent message as KnownAddress rows and its Message-ID as a SentMessage
+    (README "Red flags": "Known")."""
     p = parse(raw)
+    if p.message_id and session.get(SentMessage, p.message_id) is None:
+        session.add(SentMessage(message_id=p.message_id))
     for a in (*p.to, *p.cc):
         if not a.address:
             continue

@@ -12,7 +12,7 @@ from ..config.settings import Settings
 from ..types import CheckContext, ContactInfo
 from . import rows
 from .examples import user_examples
-from .models import Contact, Decision, KnownAddress
+from .models import Contact, Decision, KnownAddress, SentMessage
 
 _RANK = {"negative": 0, "neutral": 1, "positive": 2}
 
@@ -80,13 +80,15 @@ def make_context(settings: Settings, sent_to: list[tuple[str, str | None]], cont
 
 def build_context(session: Session, settings: Settings, now: datetime | None = None) -> CheckContext:
     """Build the CheckContext from the profile and the store (README "Red flags"): known addresses (Sent
-    To/Cc + positive/neutral contacts), contacts, watch lists, expertise, referrals, accept counts, and the
-    user's corrections as examples (``examples.user_examples``)."""
+    To/Cc + positive/neutral contacts), contacts, watch lists, expertise, referrals, accept counts, the
+    Message-IDs of sent mail (a reply to one is from someone known) and the user's corrections as examples
+    (``examples.user_examples``)."""
     now = now or datetime.now(UTC)
     sent_to = [(ka.address, ka.name) for ka in session.exec(select(KnownAddress))]
     ctx = make_context(settings, sent_to, merged_contacts(session, settings),
                        accepted=accepted_counts(session, now), now=now)
-    return dataclasses.replace(ctx, user_examples=user_examples(session))
+    threads = frozenset(session.exec(select(SentMessage.message_id)))
+    return dataclasses.replace(ctx, known_threads=threads, user_examples=user_examples(session))
 
 
 def context_key(ctx: CheckContext) -> str:

@@ -136,6 +136,15 @@ class KnownAddress(SQLModel, table=True):
     last_seen: datetime | None = _ts()
 
 
+class SentMessage(SQLModel, table=True):
+    """The Message-ID of a message in the Sent folder: a request that replies to one (In-Reply-To or References)
+    comes from someone the user already wrote to (README "Red flags": "Known")."""
+
+    __tablename__ = "sent_message"
+
+    message_id: str = Field(primary_key=True)
+
+
 class Reply(SQLModel, table=True):
     """A reply in the outbox.
 

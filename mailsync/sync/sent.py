@@ -39,7 +39,7 @@ class SentPass(RunBase):
     def _sync_sent(self, name: str) -> None:
         from sqlmodel import delete
 
-        from ..store.models import KnownAddress
+        from ..store.models import KnownAddress, SentMessage
 
         st = self.conn.status(name)
         with self.store.session() as s:
@@ -47,6 +47,7 @@ class SentPass(RunBase):
             if row.uidvalidity is not None and row.uidvalidity != st.uidvalidity:
                 # UIDs mean nothing any more: count the whole folder again from scratch.
                 s.exec(delete(KnownAddress))
+                s.exec(delete(SentMessage))
                 row.highest_uid = 0
                 row.uidnext = None
                 self.warn(f"UIDVALIDITY of {name!r} changed; sent history re-read")
@@ -73,8 +74,12 @@ class SentPass(RunBase):
     def _learn(self, s: Session, envs: Sequence[Any]) -> None:
         from sqlmodel import col, select
 
-        from ..store.models import KnownAddress
+        from ..store.models import KnownAddress, SentMessage
 
+        ids = {e.message_id for e in envs if e.message_id}
+        if ids:
+            have = set(s.exec(select(SentMessage.message_id).where(col(SentMessage.message_id).in_(ids))))
+            s.add_all(SentMessage(message_id=m) for m in sorted(ids - have))
         me = (self.settings.my_email() or "").lower()
         seen: dict[str, tuple[str | None, int, datetime | None, datetime | None]] = {}
         for e in envs:

@@ -28,14 +28,14 @@ ROOT = Path(__file__).resolve().parents[2]
 NEXT_REVISION = '''"""next release: message.snoozed_until
 
 Revision ID: 9002
-Revises: 0001
+Revises: 0002
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "9002"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -100,12 +100,13 @@ def test_v0_sqlite_database_is_stamped_and_keeps_the_users_data(tmp_path: Path) 
     store = Store(f"sqlite:///{db}")
     try:
         with store.engine.connect() as c:
-            assert migrate.current(c) == migrate.BASELINE == migrate.head()
+            assert migrate.current(c) == migrate.head() == "0002"  # stamped as the baseline, then upgraded
+            assert "sent_message" in inspect(c).get_table_names()
         assert _normalised(user_data(store)) == EXPECTED
         assert sorted(r["status"] for r in _list_json(store)) == ["archived", "draft", "new", "read", "replied"]
     finally:
         store.close()
-    assert not list(tmp_path.glob("*.bak-*"))  # stamping changes no user data: no backup needed
+    assert [p.name for p in tmp_path.glob("*.bak-*")] == ["gracebox.db.bak-0001"]  # the upgrade kept a copy
 
 
 def test_v0_postgresql_dump_opens_with_this_code(pg_url: str) -> None:

@@ -149,6 +149,28 @@ def test_expunge_from_another_client(tmp_path: Path, imap_account: ImapAccount, 
         assert s.exec(select(Correction)).one().identity == "<ex1@example.org>"  # keyed by identity: kept
 
 
+def test_a_reply_to_sent_mail_comes_from_someone_known(tmp_path: Path, imap_account: ImapAccount,
+                                                      store: Store) -> None:
+    """The Sent pass records Message-IDs; a request answering one is from someone known even when it comes
+    from an address the user never wrote to (README "Red flags": "Known"), so it gets no RF3."""
+    imap_account.append("Sent", [mailgen.sent_mail(to=[("Dana Cho", "dana@example.com")],
+                                                   message_id="<thread-1@example.com>")])
+    ask = ("Hi Alex,\n\nDana passed your note to me. Could you refer me to the hiring manager for the staff "
+           "role and send me the interview questions?\n\nThanks,\nSam\n")
+    imap_account.append(REQ, [
+        mailgen.request(sender=("Sam Lee", "sam@example.org"), body=ask, message_id="<r1@example.org>",
+                        in_reply_to="<thread-1@example.com>", references=["<thread-1@example.com>"]),
+        mailgen.request(sender=("Sam Lee", "sam@example.org"), body=ask, message_id="<r2@example.org>"),
+    ])
+    settings = settings_for(tmp_path, imap_account)
+    sync_run.run_sync(settings, store=store, flush=False)
+    with store.session() as s:
+        assert inbox.build_context(s, settings).known_threads == frozenset({"<thread-1@example.com>"})
+    codes = {m.identity: m.flag_codes.split() for m in messages(store)}
+    assert "RF3" not in codes["<r1@example.org>"]
+    assert "RF3" in codes["<r2@example.org>"]  # the same ask outside the thread
+
+
 def test_flag_changes_from_another_client(tmp_path: Path, imap_account: ImapAccount, store: Store) -> None:
     imap_account.append(REQ, mailgen.series(3))
     settings = settings_for(tmp_path, imap_account)
