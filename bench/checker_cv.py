@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 import train as T  # noqa: E402
 from build import ROOT as CORPUS  # noqa: E402
-from build import load_writer, splits
+from build import load_writer, splits  # noqa: E402
 
 from mailsync import checker  # noqa: E402
 from mailsync.checker import model  # noqa: E402
