@@ -25,7 +25,7 @@ from ..types import FLAG_SLUGS, CheckContext, FlagHit, ParsedMessage
 from .explain import REASONING, RULES, explain
 from .facts import facts
 from .flags import CUT_NAMES, Cuts, flag_hits, topic_words
-from .judgments import Judgments, judge_batch, uses_max
+from .judgments import Judgments, judge_batch
 from .model import ModelError, encoder, heads
 from .sentences import Sentence, author_text, split
 
@@ -80,9 +80,7 @@ def judge_many(messages: Sequence[ParsedMessage], context: CheckContext
         docs.append(sents)
         authors.append(author)
         texts += [s.text for s in sents]
-    hd = heads()
-    emb, emb_max = encoder().embed_both(texts) if uses_max(hd) else (encoder().embed(texts), None)
-    judged = judge_batch(docs, emb, emb_max, _expertise_emb(expertise_phrases(context)), hd)
+    judged = judge_batch(docs, encoder().embed(texts), _expertise_emb(expertise_phrases(context)), heads())
     return list(zip(docs, authors, judged, strict=True))
 
 

@@ -35,11 +35,14 @@ N_POOLED = 4 * len(SENTENCE_LABELS) + 1
 F64 = npt.NDArray[np.float64]
 
 
-def sentence_features(docs: list[list[Sentence]], emb: Matrix, emb_max: Matrix | None = None) -> F64:
-    """Rows of [mean embedding (DIM), max-pooled token vectors (DIM, only when ``emb_max`` is given), ends with
-    '?', is the subject, relative position, first body sentence, last body sentence] for every sentence of every
-    document, in order (``emb`` and ``emb_max`` have one row per sentence)."""
+def sentence_features(docs: list[list[Sentence]], emb: Matrix, context: bool = True) -> F64:
+    """Rows of [embedding (DIM), the mean embedding of its neighbours in the same message (DIM, when ``context``;
+    zeros for a lone sentence), ends with '?', is the subject, relative position, first body sentence, last body
+    sentence] for every sentence of every document, in order (``emb`` has one row per sentence). The neighbours
+    let a head read "nobody will know" next to the ask it qualifies."""
     extra: list[tuple[float, float, float, float, float]] = []
+    has_prev: list[bool] = []
+    has_next: list[bool] = []
     for sents in docs:
         n = len(sents)
         body = [i for i, s in enumerate(sents) if s.para >= 0]
@@ -47,13 +50,25 @@ def sentence_features(docs: list[list[Sentence]], emb: Matrix, emb_max: Matrix |
         for i, s in enumerate(sents):
             extra.append((float(s.question), float(s.para < 0), i / max(1, n - 1), float(i == first),
                           float(i == last)))
-    parts: list[F64 | Matrix] = [emb] if emb_max is None else [emb, emb_max]
+            has_prev.append(i > 0)
+            has_next.append(i < n - 1)
+    parts: list[F64 | Matrix] = [emb]
+    if context:
+        E = np.asarray(emb, dtype=np.float64)
+        prev = np.zeros_like(E)
+        nxt = np.zeros_like(E)
+        if len(E) > 1:
+            prev[1:] = E[:-1]
+            nxt[:-1] = E[1:]
+        hp = np.asarray(has_prev, dtype=np.float64)[:, None]
+        hn = np.asarray(has_next, dtype=np.float64)[:, None]
+        parts.append((prev * hp + nxt * hn) / np.maximum(hp + hn, 1.0))
     parts.append(np.asarray(extra, dtype=np.float64).reshape(len(extra), N_EXTRA))
     return np.hstack(parts).astype(np.float64)
 
 
-def uses_max(heads: dict[str, F64]) -> bool:
-    """True when the sentence heads were trained with the max-pooled token vectors too."""
+def uses_context(heads: dict[str, F64]) -> bool:
+    """True when the sentence heads were trained with the neighbours' embedding too (by their width)."""
     return int(heads["s_offer"].shape[0]) - 1 == 2 * DIM + N_EXTRA
 
 
@@ -169,11 +184,11 @@ class Judgments:
     vector: F64
 
 
-def judge_batch(docs: list[list[Sentence]], emb: Matrix, emb_max: Matrix | None, expertise_emb: Matrix,
+def judge_batch(docs: list[list[Sentence]], emb: Matrix, expertise_emb: Matrix,
                 heads: dict[str, F64]) -> list[Judgments]:
-    """Judgments for each document from its sentences, their embeddings (mean and max, rows in order) and the
-    expertise phrases' embeddings."""
-    X = sentence_features(docs, emb, emb_max if uses_max(heads) else None)
+    """Judgments for each document from its sentences, their embeddings (rows in order) and the expertise
+    phrases' embeddings."""
+    X = sentence_features(docs, emb, uses_context(heads))
     P = sentence_scores(X, heads)
     spans = bounds(docs)
     F = pooled(P, spans)

@@ -53,25 +53,6 @@ class Encoder:
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
         return out
 
-    def embed_both(self, texts: list[str]) -> tuple[Matrix, Matrix]:
-        """(mean, max) pooled token vectors of ``texts``: the mean at unit length (the WordLlama embedding), and
-        the element-wise maximum over the tokens (what the most salient words say). Zeros for no tokens."""
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
-        mx = np.zeros((len(texts), DIM), dtype=np.float32)
-        if not texts:
-            return out, mx
-        encs = self.tokenizer.encode_batch_fast(texts, add_special_tokens=False)  # type: ignore[attr-defined]
-        table = self.table
-        for r, e in enumerate(encs):
-            if e.ids:
-                vecs = table[e.ids]  # ids < vocabulary size: checked when the model is loaded
-                out[r] = vecs.sum(axis=0)  # a loop beats np.add.reduceat here (bench/checker_bench.py)
-                mx[r] = vecs.max(axis=0)
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        out /= np.maximum(norms, 1e-9)
-        return out, mx
-
-
 def _wordllama_root() -> Path:
     spec = importlib.util.find_spec("wordllama")
     if spec is None or spec.origin is None:
