@@ -23,7 +23,7 @@ import numpy as np
 from ..types import FLAG_SLUGS, CheckContext, FlagHit, ListEntry
 from .explain import RULES, quote
 from .facts import Facts
-from .judgments import FAVOUR_KINDS, SENTENCE_LABELS, Judgments
+from .judgments import SENTENCE_LABELS, Judgments
 from .learn import Nudge, nudge
 from .sentences import Sentence
 
@@ -210,4 +210,4 @@ def _rf7(j: Judgments, sents: list[Sentence], ctx: CheckContext, cuts: Cuts) -> 
     return [_hit("RF7", "out-of-depth", pts, ev + _learned(nd, "out of your depth"))]
 
 
-__all__ = ["CUT_NAMES", "Cuts", "FAVOUR_KINDS", "flag_hits", "topic_words"]
+__all__ = ["CUT_NAMES", "Cuts", "flag_hits", "topic_words"]

@@ -72,17 +72,19 @@ def uses_context(heads: dict[str, F64]) -> bool:
     return int(heads["s_offer"].shape[0]) - 1 == 2 * DIM + N_EXTRA
 
 
-_STACKED: dict[tuple[int, tuple[str, ...]], tuple[F64, F64]] = {}
+#: (id of a heads dict, head names) -> (that dict, weights, biases). The dict is kept so its id cannot be reused
+#: by another heads dict while the entry lives (training swaps heads per fold: ``model.use_heads``).
+_STACKED: dict[tuple[int, tuple[str, ...]], tuple[dict[str, F64], F64, F64]] = {}
 
 
 def stack(heads: dict[str, F64], names: list[str]) -> tuple[F64, F64]:
     """Weights (d x k) and biases (k) of the named logistic heads, for one matrix product (kept per heads)."""
     key = (id(heads), tuple(names))
     got = _STACKED.get(key)
-    if got is None or got[0].shape[0] != heads[names[0]].shape[0] - 1:
+    if got is None or got[0] is not heads:
         W = np.stack([heads[n] for n in names], axis=1)
-        got = _STACKED[key] = (W[:-1], W[-1])
-    return got
+        got = _STACKED[key] = (heads, W[:-1], W[-1])
+    return got[1], got[2]
 
 
 def sentence_scores(X: F64, heads: dict[str, F64]) -> F64:

@@ -9,7 +9,6 @@ sentence's token vectors, L2-normalised. The heads (logistic regressions trained
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import threading
 from dataclasses import dataclass
@@ -77,7 +76,7 @@ def encoder() -> Encoder:
             try:
                 table = load_file(str(root / "weights" / f"{_MODEL_NAME}.safetensors"))["embedding.weight"]
                 tok = Tokenizer.from_file(str(root / "tokenizers" / "l2_supercat_tokenizer_config.json"))
-            except (OSError, KeyError, ValueError, Exception) as exc:  # tokenizers raises plain Exception
+            except Exception as exc:  # OSError, KeyError, or tokenizers' plain Exception
                 raise ModelError(f"cannot load the wordllama model files under {root}: {exc}") from exc
             tok.no_padding()
             tok.no_truncation()
@@ -105,11 +104,3 @@ def use_heads(arrays: dict[str, npt.NDArray[np.float64]]) -> None:
     global _HEADS
     with _LOCK:
         _HEADS = dict(arrays)
-
-
-def heads_digest() -> str:
-    """SHA-256 hex of the shipped heads file ('' when missing): part of ``CHECKER_VERSION``."""
-    try:
-        return hashlib.sha256(HEADS_FILE.read_bytes()).hexdigest()
-    except OSError:
-        return ""

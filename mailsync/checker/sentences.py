@@ -158,8 +158,3 @@ def split(subject: str, body: str, author: str | None = None) -> list[Sentence]:
         body_sents = front + back
     raw += body_sents
     return [Sentence(text, para, k, text.rstrip(" )\"'").endswith("?")) for k, (text, para) in enumerate(raw)]
-
-
-def words(text: str) -> list[str]:
-    """Lower-case words of two or more letters (for stems and matching user phrases)."""
-    return [w.lower() for w in _WORD.findall(text)]

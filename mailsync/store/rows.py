@@ -157,12 +157,7 @@ def placeholder(warning: str) -> ParsedMessage:
 def prepare(folder: str, uid: int | None, raw: bytes, ctx: CheckContext) -> Prepared:
     """Parse and check one message (pure: the same bytes and context give the same result anywhere).
     A parser exception yields a placeholder (the raw bytes are kept) and a warning naming ``folder``/``uid``."""
-    try:
-        parsed, ok, warns = parse_bytes(raw), True, []
-    except Exception as exc:  # noqa: BLE001 - a bad message aborts only itself
-        parsed, ok = placeholder(f"parse failed: {type(exc).__name__}"), False
-        warns = [f"{folder} UID {uid}: could not be parsed ({type(exc).__name__}); stored raw"]
-    return prepare_parsed(folder, uid, raw, parsed, ok, ctx, warns)
+    return prepare_batch(folder, [(uid, raw)], ctx)[0]
 
 
 def prepare_batch(folder: str, items: Sequence[tuple[int | None, bytes]], ctx: CheckContext) -> list[Prepared]:
